@@ -1,0 +1,50 @@
+import { openMigratedDatabase } from "./open";
+import { resolveDatabaseTarget } from "./target";
+import type { DatabaseHandle } from "./types";
+
+interface ProcessDatabase {
+  promise?: Promise<DatabaseHandle>;
+  signalsHooked?: boolean;
+}
+
+// One database per process, kept on globalThis so dev-server module reloads reuse it.
+const holder = globalThis as unknown as { __atlasDatabase?: ProcessDatabase };
+
+/**
+ * The process-wide database, opened lazily and migrated on first use. Never call at module top level:
+ * `next build` must not touch the database.
+ */
+export function getDatabase(): Promise<DatabaseHandle> {
+  const state = (holder.__atlasDatabase ??= {});
+  if (!state.promise) {
+    state.promise = openMigratedDatabase(resolveDatabaseTarget());
+    // A failed open is not cached: the next request tries again (e.g. once PostgreSQL is back).
+    state.promise.catch(() => {
+      if (holder.__atlasDatabase === state) state.promise = undefined;
+    });
+    hookShutdownSignals(state);
+  }
+  return state.promise;
+}
+
+/** Closes the process-wide database (PGlite must be closed cleanly or its next open runs recovery). */
+export async function closeDatabase(): Promise<void> {
+  const state = holder.__atlasDatabase;
+  if (!state?.promise) return;
+  const pending = state.promise;
+  state.promise = undefined;
+  const handle = await pending.catch(() => undefined);
+  await handle?.close();
+}
+
+function hookShutdownSignals(state: ProcessDatabase) {
+  if (state.signalsHooked || process.env.ATLAS_NO_SIGNAL_HANDLERS === "1") return;
+  state.signalsHooked = true;
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      void closeDatabase()
+        .catch(() => undefined)
+        .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+    });
+  }
+}

@@ -1,0 +1,28 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { drizzle } from "drizzle-orm/pglite";
+import { migrate } from "drizzle-orm/pglite/migrator";
+import { runMigrations } from "../migrations";
+import * as schema from "../schema";
+import type { AtlasDb, DatabaseHandle } from "../types";
+
+/** PGlite has no lock on its folder: one process per data folder (STACK.md pitfall 7). */
+export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+  const inMemory = dataDir.startsWith("memory://");
+  // PGlite does not create parent folders itself.
+  if (!inMemory) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create(inMemory ? undefined : dataDir);
+  const db = drizzle({ client, schema });
+  let closed = false;
+  return {
+    db: db as unknown as AtlasDb,
+    driver: "pglite",
+    location: inMemory ? "memory" : dataDir,
+    migrate: () => runMigrations(db as unknown as AtlasDb, (migrationsFolder) => migrate(db, { migrationsFolder })),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await client.close();
+    },
+  };
+}

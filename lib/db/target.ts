@@ -1,0 +1,61 @@
+import path from "node:path";
+import { AtlasError } from "@/lib/errors";
+
+export type DriverName = "pglite" | "postgres" | "neon";
+
+export interface DatabaseTarget {
+  driver: DriverName;
+  /** Connection string for `postgres` and `neon`. */
+  url?: string;
+  /** Data folder for `pglite`; `memory://` for an in-memory database. */
+  dataDir?: string;
+}
+
+export const DEFAULT_DATA_DIR = ".atlas/pgdata";
+
+/**
+ * Driver selection (ARCHITECTURE.md): no DATABASE_URL → embedded PGlite in ATLAS_DATA_DIR;
+ * a Neon host or ATLAS_DB_DRIVER=neon → Neon serverless; any other postgres:// URL → node-postgres.
+ */
+export function resolveDatabaseTarget(env: NodeJS.ProcessEnv = process.env, databaseUrl?: string): DatabaseTarget {
+  const url = (databaseUrl ?? env.DATABASE_URL ?? "").trim();
+  const forced = (env.ATLAS_DB_DRIVER ?? "").trim().toLowerCase();
+  if (forced && forced !== "pglite" && forced !== "postgres" && forced !== "neon") {
+    throw new AtlasError("invalid_input", `ATLAS_DB_DRIVER must be pglite, postgres or neon (got "${env.ATLAS_DB_DRIVER}")`);
+  }
+  if (!url || forced === "pglite") {
+    const dataDir = env.ATLAS_DATA_DIR?.trim() || DEFAULT_DATA_DIR;
+    return { driver: "pglite", dataDir: dataDir.startsWith("memory://") ? dataDir : path.resolve(dataDir) };
+  }
+  if (!/^postgres(ql)?:\/\//i.test(url)) {
+    throw new AtlasError(
+      "invalid_input",
+      `DATABASE_URL must start with postgres:// or postgresql:// (got "${redactUrl(url)}"); unset it to use the embedded database`,
+    );
+  }
+  if (forced === "neon" || isNeonHost(url)) return { driver: "neon", url };
+  return { driver: "postgres", url };
+}
+
+function isNeonHost(url: string): boolean {
+  try {
+    return new URL(url).hostname.endsWith(".neon.tech");
+  } catch {
+    return false;
+  }
+}
+
+/** Never show a password in logs, health output or errors. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return url.replace(/:\/\/([^:@/]+):[^@/]*@/, "://$1:***@");
+  }
+}
+
+export function describeTarget(target: DatabaseTarget): string {
+  return target.driver === "pglite" ? `pglite ${target.dataDir}` : `${target.driver} ${redactUrl(target.url ?? "")}`;
+}
