@@ -1,0 +1,203 @@
+/**
+ * The Atlas configuration model (spec §1): one zod schema for YAML files, the API and the editor.
+ * Fields marked "Atlas extension" do not exist upstream (Arc-Computer/atlas-sdk v0.1.1).
+ * Browser-safe: no Node imports.
+ */
+import { z } from "zod";
+import { AgentConfigSchema } from "./agent-schema";
+import { LLMParametersSchema } from "./llm-schema";
+
+export * from "./agent-schema";
+export * from "./llm-schema";
+
+export const BUILT_IN_JUDGES = ["process", "helpfulness"] as const;
+
+export const PROMPT_REWRITE_UNSUPPORTED_MESSAGE =
+  "prompt_rewrite is not supported: Atlas builds persona prompts from templates; " +
+  "remove the prompt_rewrite block or use student.prompts / teacher.prompts";
+
+const tokenLimit = (defaultValue: number) => z.number().int().min(1).default(defaultValue);
+const textByName = () => z.record(z.string(), z.string()).default(() => ({}));
+
+export const StudentPromptsSchema = z
+  .strictObject({ planner: z.string(), executor: z.string(), synthesizer: z.string() })
+  .describe("Replaces the built-in Student prompt templates; all three are required.");
+export type StudentPrompts = z.infer<typeof StudentPromptsSchema>;
+
+export const StudentConfigSchema = z.strictObject({
+  prompts: StudentPromptsSchema.nullable().default(null),
+  prompt_guidance: textByName().describe("Extra guidance appended to the Student prompts, by prompt name."),
+  max_plan_tokens: tokenLimit(2048),
+  max_step_tokens: tokenLimit(2048),
+  max_synthesis_tokens: tokenLimit(2048),
+  tool_choice: z.enum(["auto", "required"]).default("auto"),
+});
+export type StudentConfig = z.infer<typeof StudentConfigSchema>;
+
+export const TeacherPromptsSchema = z
+  .strictObject({
+    plan_review: z.string().optional(),
+    validation: z.string().optional(),
+    guidance: z.string().optional(),
+  })
+  .describe("Overrides for the Teacher prompt templates; `{base_prompt}` inserts the built-in text.");
+export type TeacherPrompts = z.infer<typeof TeacherPromptsSchema>;
+
+export const TeacherConfigSchema = z.strictObject({
+  llm: LLMParametersSchema,
+  max_review_tokens: tokenLimit(2048),
+  plan_cache_seconds: z.number().int().min(0).default(300).describe("How long a reviewed plan is reused for the same task."),
+  guidance_max_tokens: tokenLimit(512),
+  validation_max_tokens: tokenLimit(512),
+  prompts: TeacherPromptsSchema.nullable().default(null),
+  prompt_guidance: textByName().describe("Extra guidance appended to the Teacher prompts, by prompt name."),
+});
+export type TeacherConfig = z.infer<typeof TeacherConfigSchema>;
+
+export const OrchestrationConfigSchema = z.strictObject({
+  max_retries: z
+    .number()
+    .int()
+    .min(0)
+    .max(5)
+    .default(1)
+    .describe("Retries per step after the first attempt. Atlas extension: upstream caps this at 1."),
+  step_timeout_seconds: z.number().min(0).default(900).describe("Wall-clock limit for one step attempt."),
+  rim_guidance_tag: z.string().default("rim_feedback"),
+  emit_intermediate_steps: z.boolean().default(true),
+  retry_threshold: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.6)
+    .describe("Atlas extension: a step whose reward is below this score is retried (hard-coded 0.6 upstream)."),
+  max_parallel_steps: z
+    .number()
+    .int()
+    .min(1)
+    .max(32)
+    .default(4)
+    .describe("Atlas extension: how many independent plan steps run at once."),
+  tool_recursion_limit: z
+    .number()
+    .int()
+    .min(1)
+    .max(50)
+    .default(8)
+    .describe("Atlas extension: maximum agent turns (tool calls) within one step attempt."),
+});
+export type OrchestrationConfig = z.infer<typeof OrchestrationConfigSchema>;
+
+const JUDGE_IDENTIFIER_PATTERN = /^[a-z][a-z0-9_-]*$/;
+const builtInJudgeNames: ReadonlySet<string> = new Set(BUILT_IN_JUDGES);
+
+export const CustomJudgeSchema = z
+  .strictObject({
+    identifier: z
+      .string()
+      .regex(JUDGE_IDENTIFIER_PATTERN, { error: "identifier must be a lowercase slug, e.g. factual_accuracy" })
+      .refine((identifier) => !builtInJudgeNames.has(identifier), {
+        error: (issue) => `identifier "${String(issue.input)}" is reserved for a built-in judge`,
+      }),
+    prompt: z.string().describe("What this judge rewards; becomes the judge's system prompt."),
+    weight: z.number().min(0).default(1),
+  })
+  .describe("Atlas extension: an extra tier-1 judge defined by a prompt.");
+export type CustomJudge = z.infer<typeof CustomJudgeSchema>;
+
+export const RIMConfigSchema = z
+  .strictObject({
+    small_model: LLMParametersSchema.describe("Tier-1 judge model."),
+    large_model: LLMParametersSchema.describe("Tier-2 arbiter model, used when tier-1 samples disagree or are unsure."),
+    active_judges: z
+      .record(z.string(), z.boolean())
+      .default(() => ({ process: true, helpfulness: true }))
+      .describe("Built-in judges to run; if none is enabled, all run."),
+    variance_threshold: z
+      .number()
+      .min(0)
+      .default(0.15)
+      .describe("Escalate when the standard deviation of tier-1 scores exceeds this."),
+    uncertainty_threshold: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.3)
+      .describe("Escalate when the largest tier-1 uncertainty exceeds this."),
+    parallel_workers: z.number().int().min(1).max(32).default(4).describe("Maximum concurrent judge calls."),
+    sample_temperatures: z
+      .array(z.number().min(0).max(2))
+      .min(1)
+      .max(8)
+      .default(() => [0.2, 0.5, 0.8])
+      .describe("Atlas extension: one tier-1 sample per temperature (fixed at 0.2/0.5/0.8 upstream)."),
+    arbiter_temperature: z
+      .number()
+      .min(0)
+      .max(2)
+      .default(0.3)
+      .describe("Atlas extension: temperature of the tier-2 arbiter call."),
+    judge_weights: z
+      .record(z.string(), z.number().min(0))
+      .nullable()
+      .default(null)
+      .describe("Atlas extension: weight of each judge in the aggregate reward, by judge name; null weighs all equally."),
+    custom_judges: z.array(CustomJudgeSchema).default(() => []).describe("Atlas extension: extra prompt-defined judges."),
+    judge_prompt: z
+      .string()
+      .nullable()
+      .default(null)
+      .describe("Extra focus text appended to every judge prompt (from later Atlas SDK versions)."),
+  })
+  .superRefine((rim, ctx) => {
+    const seen = new Set<string>();
+    rim.custom_judges.forEach((judge, index) => {
+      if (seen.has(judge.identifier)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["custom_judges", index, "identifier"],
+          message: `duplicate judge identifier "${judge.identifier}"`,
+        });
+      }
+      seen.add(judge.identifier);
+    });
+    for (const name of Object.keys(rim.judge_weights ?? {})) {
+      if (!builtInJudgeNames.has(name) && !seen.has(name)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["judge_weights", name],
+          message: `judge_weights names an unknown judge "${name}"; use ${[...BUILT_IN_JUDGES, ...seen].join(", ")}`,
+        });
+      }
+    }
+  })
+  .describe("The reward model: a panel of judges with tiered escalation.");
+export type RIMConfig = z.infer<typeof RIMConfigSchema>;
+
+export const StorageConfigSchema = z
+  .strictObject({
+    database_url: z.string().describe("PostgreSQL connection string."),
+    min_connections: z.number().int().min(1).default(1),
+    max_connections: z.number().int().min(1).default(5),
+    statement_timeout_seconds: z.number().min(0).default(30),
+  })
+  .describe("Where sessions are persisted; null disables persistence.");
+export type StorageConfig = z.infer<typeof StorageConfigSchema>;
+
+export const AtlasConfigSchema = z
+  .strictObject({
+    agent: AgentConfigSchema,
+    student: StudentConfigSchema.prefault({}),
+    teacher: TeacherConfigSchema,
+    orchestration: OrchestrationConfigSchema.prefault({}),
+    rim: RIMConfigSchema,
+    storage: StorageConfigSchema.nullable().default(null),
+    prompt_rewrite: z
+      .null({ error: PROMPT_REWRITE_UNSUPPORTED_MESSAGE })
+      .default(null)
+      .describe("Not supported: only null is accepted (upstream rejects a prompt_rewrite block at run time)."),
+    metadata: z.record(z.string(), z.unknown()).default(() => ({})).describe("Free-form; stored with each session."),
+  })
+  .describe("Atlas configuration");
+export type AtlasConfig = z.infer<typeof AtlasConfigSchema>;
+export type AtlasConfigInput = z.input<typeof AtlasConfigSchema>;
