@@ -1,11 +1,15 @@
+import { onShutdown } from "@/lib/server/shutdown";
 import { openMigratedDatabase } from "./open";
 import { resolveDatabaseTarget } from "./target";
 import type { DatabaseHandle } from "./types";
 
 interface ProcessDatabase {
   promise?: Promise<DatabaseHandle>;
-  signalsHooked?: boolean;
+  shutdownHooked?: boolean;
 }
+
+/** Closing the database is the last thing a stopping process does. */
+const CLOSE_DATABASE_ORDER = 100;
 
 // One database per process, kept on globalThis so dev-server module reloads reuse it.
 const holder = globalThis as unknown as { __atlasDatabase?: ProcessDatabase };
@@ -22,7 +26,10 @@ export function getDatabase(): Promise<DatabaseHandle> {
     state.promise.catch(() => {
       if (holder.__atlasDatabase === state) state.promise = undefined;
     });
-    hookShutdownSignals(state);
+    if (!state.shutdownHooked) {
+      state.shutdownHooked = true;
+      onShutdown(CLOSE_DATABASE_ORDER, closeDatabase);
+    }
   }
   return state.promise;
 }
@@ -35,16 +42,4 @@ export async function closeDatabase(): Promise<void> {
   state.promise = undefined;
   const handle = await pending.catch(() => undefined);
   await handle?.close();
-}
-
-function hookShutdownSignals(state: ProcessDatabase) {
-  if (state.signalsHooked || process.env.ATLAS_NO_SIGNAL_HANDLERS === "1") return;
-  state.signalsHooked = true;
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-      void closeDatabase()
-        .catch(() => undefined)
-        .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
-    });
-  }
 }

@@ -17,7 +17,10 @@ export const DEFAULT_DATA_DIR = ".atlas/pgdata";
  * Driver selection (ARCHITECTURE.md): no DATABASE_URL → embedded PGlite in ATLAS_DATA_DIR;
  * a Neon host or ATLAS_DB_DRIVER=neon → Neon serverless; any other postgres:// URL → node-postgres.
  */
-export function resolveDatabaseTarget(env: NodeJS.ProcessEnv = process.env, databaseUrl?: string): DatabaseTarget {
+export function resolveDatabaseTarget(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  databaseUrl?: string,
+): DatabaseTarget {
   const url = (databaseUrl ?? env.DATABASE_URL ?? "").trim();
   const forced = (env.ATLAS_DB_DRIVER ?? "").trim().toLowerCase();
   if (forced && forced !== "pglite" && forced !== "postgres" && forced !== "neon") {
@@ -25,7 +28,7 @@ export function resolveDatabaseTarget(env: NodeJS.ProcessEnv = process.env, data
   }
   if (!url || forced === "pglite") {
     const dataDir = env.ATLAS_DATA_DIR?.trim() || DEFAULT_DATA_DIR;
-    return { driver: "pglite", dataDir: dataDir.startsWith("memory://") ? dataDir : path.resolve(dataDir) };
+    return { driver: "pglite", dataDir: dataDir.startsWith("memory://") ? dataDir : path.resolve(/* turbopackIgnore: true */ dataDir) };
   }
   if (!/^postgres(ql)?:\/\//i.test(url)) {
     throw new AtlasError(

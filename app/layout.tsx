@@ -1,0 +1,23 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import { Nav } from "@/components/nav";
+import { Providers } from "./providers";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "Atlas", template: "%s · Atlas" },
+  description: "Run, watch and judge LLM agents",
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-screen">
+        <Providers>
+          <Nav />
+          <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6">{children}</main>
+        </Providers>
+      </body>
+    </html>
+  );
+}

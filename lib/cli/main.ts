@@ -1,0 +1,94 @@
+import { AtlasError, errorMessage } from "@/lib/errors";
+import { processIO, UsageError, type Command, type CommandIO } from "./io";
+
+interface CommandEntry {
+  summary: string;
+  usage: string;
+  load: () => Promise<Command>;
+}
+
+const COMMANDS: Record<string, CommandEntry> = {
+  validate: {
+    summary: "check config files; prints FILE:LINE:COL path: message for each problem",
+    usage: "atlas validate FILE...",
+    load: async () => (await import("./commands/validate")).validateCommand,
+  },
+  run: {
+    summary: "run a task with a config and record the session",
+    usage: "atlas run --config FILE --task TEXT [--stream|--no-stream] [--json] [--metadata JSON]",
+    load: async () => (await import("./commands/run")).runCommand,
+  },
+  export: {
+    summary: "write sessions as training-ready JSONL",
+    usage:
+      "atlas export [--output FILE] [--database-url URL] [--session-id N]... [--status S]... [--limit N] [--offset N]\n" +
+      "             [--trajectory-event-limit N] [--batch-size N] [--since DATE] [--until DATE] [--min-reward X]\n" +
+      "             [--format sessions|steps|pairs] [--quiet]",
+    load: async () => (await import("./commands/export")).exportCommand,
+  },
+  import: {
+    summary: "load sessions from a JSONL export (ours or upstream's)",
+    usage: "atlas import FILE [--database-url URL]",
+    load: async () => (await import("./commands/import")).importCommand,
+  },
+  db: {
+    summary: "database maintenance: `atlas db migrate` applies pending migrations",
+    usage: "atlas db migrate [--database-url URL]",
+    load: async () => (await import("./commands/db")).dbCommand,
+  },
+  serve: {
+    summary: "build the dashboard if needed and serve it (HOST/PORT, default 127.0.0.1:3000)",
+    usage: "atlas serve",
+    load: async () => (await import("./commands/serve")).serveCommand,
+  },
+};
+
+export function helpText(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = Object.entries(COMMANDS).map(([name, entry]) => `  ${name.padEnd(width)}  ${entry.summary}`);
+  return [
+    "atlas: run and judge LLM agents",
+    "",
+    "Usage: atlas <command> [options]",
+    "",
+    "Commands:",
+    ...lines,
+    "",
+    "Database: DATABASE_URL (postgres://… or a Neon URL); unset means the embedded database in ATLAS_DATA_DIR",
+    "(default .atlas/pgdata). Run `atlas <command> --help` for a command's options.",
+    "",
+  ].join("\n");
+}
+
+export async function main(argv: string[], io: CommandIO = processIO()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    io.stdout(helpText());
+    return 0;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    io.stderr(`atlas: unknown command "${name}"\n\n${helpText()}`);
+    return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.stdout(`Usage: ${entry.usage}\n\n${entry.summary}\n`);
+    return 0;
+  }
+  try {
+    const command = await entry.load();
+    return await command(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`atlas ${name}: ${error.message}\nUsage: ${entry.usage}\n`);
+      return 2;
+    }
+    if (error instanceof AtlasError) {
+      io.stderr(`atlas ${name}: ${error.message}\n`);
+      return 1;
+    }
+    io.stderr(`atlas ${name}: ${errorMessage(error)}\n`);
+    if (io.env.ATLAS_DEBUG) io.stderr(`${(error as Error).stack ?? ""}\n`);
+    return 1;
+  }
+}
