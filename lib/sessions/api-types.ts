@@ -1,0 +1,154 @@
+/**
+ * The HTTP contract of the runs/sessions API (ARCHITECTURE.md), shared by the route handlers, the
+ * browser and scripts. Browser-safe. Users script against it: change it only additively.
+ */
+import { z } from "zod";
+import { PlanSchema, SessionStatusSchema } from "@/lib/runtime/types";
+
+const JsonObject = z.record(z.string(), z.unknown());
+
+export const RunRequestSchema = z.strictObject({
+  task: z.string().trim().min(1, "task must not be empty").max(20_000, "task is longer than 20,000 characters"),
+  config: z.union([
+    z.strictObject({ name: z.string().min(1) }),
+    z.strictObject({ yaml: z.string().min(1, "config yaml must not be empty") }),
+  ]),
+  metadata: JsonObject.optional(),
+});
+export type RunRequest = z.infer<typeof RunRequestSchema>;
+
+export const RunAcceptedSchema = z.object({
+  sessionId: z.number().int(),
+  status: z.enum(["running", "queued"]),
+  /** Place in the queue when the concurrent-run limit is reached (1 = next). */
+  queuePosition: z.number().int().positive().nullable(),
+});
+export type RunAccepted = z.infer<typeof RunAcceptedSchema>;
+
+export const SessionSummarySchema = z.object({
+  id: z.number().int(),
+  task: z.string(),
+  status: SessionStatusSchema,
+  source: z.string(),
+  configName: z.string().nullable(),
+  configVersion: z.number().int().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  durationMs: z.number().nullable(),
+  stepCount: z.number().int(),
+  attemptCount: z.number().int(),
+  rewardScore: z.number().nullable(),
+  escalations: z.number().int(),
+  judgeOutcomes: z.number().int(),
+  promptTokens: z.number().int(),
+  completionTokens: z.number().int(),
+  reasoningTokens: z.number().int(),
+  costUsd: z.number(),
+  llmCalls: z.number().int(),
+  error: z.string().nullable(),
+});
+export type SessionSummary = z.infer<typeof SessionSummarySchema>;
+
+const many = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === undefined || Array.isArray(value) ? value : [value]), z.array(schema).optional());
+const optionalNumber = z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number().optional());
+
+/** Query string of `GET /api/sessions`; repeat `status` for several. */
+export const SessionListQuerySchema = z.object({
+  status: many(SessionStatusSchema),
+  config: z.string().min(1).optional(),
+  from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  minReward: optionalNumber.pipe(z.number().min(0).max(1).optional()),
+  maxReward: optionalNumber.pipe(z.number().min(0).max(1).optional()),
+  q: z.string().max(500).optional(),
+  /** Opaque keyset cursor from the previous page's `nextCursor`. */
+  cursor: z.string().optional(),
+  limit: optionalNumber.pipe(z.number().int().min(1).max(200).default(50)),
+});
+export type SessionListQuery = z.infer<typeof SessionListQuerySchema>;
+
+export const SessionListResponseSchema = z.object({
+  sessions: z.array(SessionSummarySchema),
+  nextCursor: z.string().nullable(),
+});
+export type SessionListResponse = z.infer<typeof SessionListResponseSchema>;
+
+export const AttemptDetailSchema = z.object({
+  attempt: z.number().int(),
+  status: z.string().nullable(),
+  outcome: z.string().nullable(),
+  output: z.string().nullable(),
+  trace: z.string().nullable(),
+  /** `{validation, reward}`; the reward has the §6.6 breakdown (judges, samples, escalation). */
+  evaluation: JsonObject.nullable(),
+  timingsMs: JsonObject.nullable(),
+  rewardSkipped: z.boolean().nullable(),
+  rewardScore: z.number().nullable(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type AttemptDetail = z.infer<typeof AttemptDetailSchema>;
+
+export const StepDetailSchema = z.object({
+  stepId: z.number().int(),
+  description: z.string(),
+  status: z.string(),
+  attempts: z.number().int().nullable(),
+  output: z.string().nullable(),
+  trace: z.string().nullable(),
+  evaluation: JsonObject.nullable(),
+  metadata: JsonObject.nullable(),
+  rewardScore: z.number().nullable(),
+  startedAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  attemptDetails: z.array(AttemptDetailSchema),
+  guidance: z.array(z.object({ sequence: z.number().int(), note: z.string(), forAttempt: z.number().int().nullable() })),
+});
+export type StepDetail = z.infer<typeof StepDetailSchema>;
+
+export const SessionDetailSchema = z.object({
+  session: SessionSummarySchema.extend({
+    finalAnswer: z.string().nullable(),
+    metadata: JsonObject.nullable(),
+    executionMode: z.string().nullable(),
+    configHash: z.string().nullable(),
+    /** Seq of the last stored event: resume the event stream after it. */
+    lastSeq: z.number().int(),
+    /** Thresholds of the config the session ran with, for the judge panel (null for imports). */
+    rim: z
+      .object({ varianceThreshold: z.number(), uncertaintyThreshold: z.number(), retryThreshold: z.number() })
+      .nullable(),
+  }),
+  plan: z
+    .object({
+      plan: PlanSchema,
+      originalPlan: PlanSchema.nullable(),
+      review: z.object({ mode: z.string(), concerns: z.string().nullable(), changes: z.array(z.string()) }).nullable(),
+    })
+    .nullable(),
+  steps: z.array(StepDetailSchema),
+});
+export type SessionDetail = z.infer<typeof SessionDetailSchema>;
+
+export const OverviewSchema = z.object({
+  recent: z.array(SessionSummarySchema),
+  running: z.array(SessionSummarySchema),
+  /** One point per day with sessions, oldest first (last 30 days). */
+  series: z.array(
+    z.object({ day: z.string(), sessions: z.number().int(), meanReward: z.number().nullable(), costUsd: z.number() }),
+  ),
+  totals: z.object({
+    sessions: z.number().int(),
+    running: z.number().int(),
+    costUsd: z.number(),
+    judgeOutcomes: z.number().int(),
+    escalations: z.number().int(),
+    /** escalations / judge outcomes, null before any judging. */
+    escalationRate: z.number().nullable(),
+  }),
+});
+export type Overview = z.infer<typeof OverviewSchema>;
+
+export const CancelResponseSchema = z.object({ sessionId: z.number().int(), status: SessionStatusSchema });
