@@ -4,7 +4,7 @@
  */
 import OpenAI from "openai";
 import type { LLMParameters } from "@/lib/config";
-import { resolveHeaderTemplates } from "@/lib/config/env-refs";
+import { type Environment, resolveHeaderTemplates } from "@/lib/config/env-refs";
 import { AtlasError } from "@/lib/errors";
 import { isReasoningModel } from "./models";
 import { costOf, type PriceTable, priceTableFromEnv } from "./pricing";
@@ -34,7 +34,7 @@ const NO_SDK_TIMEOUT_MS = 2_147_483_647;
 
 export interface LlmClientOptions {
   /** Where the API key and `${VAR}` header references are read, at call time. */
-  env?: NodeJS.ProcessEnv;
+  env?: Environment;
   recorder?: LlmCallRecorder;
   /** Which config entry this client serves, e.g. "teacher.llm"; used in error messages. */
   label?: string;
@@ -121,7 +121,7 @@ export function createLlmClient(params: LLMParameters, options: LlmClientOptions
 const ZERO_USAGE: LlmUsage = { promptTokens: 0, completionTokens: 0, reasoningTokens: 0 };
 
 /** Reads the key and header secrets now (not at config load) and builds an SDK client without its own retries. */
-async function connect(params: LLMParameters, env: NodeJS.ProcessEnv, label: string): Promise<OpenAI> {
+async function connect(params: LLMParameters, env: Environment, label: string): Promise<OpenAI> {
   const builtinDemo = params.api_base === BUILTIN_DEMO_API_BASE;
   const baseURL = builtinDemo ? (await startBuiltinDemo()).url : (params.api_base ?? DEFAULT_API_BASE);
   return new OpenAI({
@@ -140,7 +140,7 @@ async function startBuiltinDemo() {
   return startDemoLlm();
 }
 
-function apiKeyFrom(params: LLMParameters, env: NodeJS.ProcessEnv, label: string): string {
+function apiKeyFrom(params: LLMParameters, env: Environment, label: string): string {
   // `api_key_env: null` (an Atlas extension) marks servers that need no key: Ollama, vLLM, the demo.
   const variable = (params as { api_key_env: string | null }).api_key_env;
   if (variable === null) return PLACEHOLDER_API_KEY;

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import type { Environment } from "@/lib/config/env-refs";
 import { AtlasError, errorMessage } from "@/lib/errors";
 import type { LlmUsage } from "./types";
 
@@ -80,7 +81,7 @@ const envTableCache = new Map<string, PriceTable>();
  * The defaults with `ATLAS_PRICE_TABLE` merged over them. The variable holds inline JSON
  * (`{"my-model": {"input": 1, "output": 2}}`) or the path of a JSON file with that shape.
  */
-export function priceTableFromEnv(env: NodeJS.ProcessEnv = process.env): PriceTable {
+export function priceTableFromEnv(env: Environment = process.env): PriceTable {
   const setting = env[PRICE_TABLE_ENV]?.trim();
   if (!setting) return DEFAULT_PRICES;
   const cached = envTableCache.get(setting);
