@@ -3,6 +3,7 @@
  * browser and scripts. Browser-safe. Users script against it: change it only additively.
  */
 import { z } from "zod";
+import { EVENT_TYPES, TrajectoryEventSchema, type EventType } from "@/lib/runtime/events";
 import { PlanSchema, SessionStatusSchema } from "@/lib/runtime/types";
 
 const JsonObject = z.record(z.string(), z.unknown());
@@ -152,3 +153,21 @@ export const OverviewSchema = z.object({
 export type Overview = z.infer<typeof OverviewSchema>;
 
 export const CancelResponseSchema = z.object({ sessionId: z.number().int(), status: SessionStatusSchema });
+
+/** Query string of `GET /api/sessions/:id/event-log`; repeat `type` for several. */
+export const EventLogQuerySchema = z.object({
+  after: optionalNumber.pipe(z.number().int().min(0).default(0)),
+  limit: optionalNumber.pipe(z.number().int().min(1).max(1000).default(200)),
+  type: many(z.enum(EVENT_TYPES as [EventType, ...EventType[]])),
+});
+export type EventLogQuery = z.infer<typeof EventLogQuerySchema>;
+
+/** One page of stored events, ascending by `seq`. */
+export const EventLogPageSchema = z.object({
+  events: z.array(TrajectoryEventSchema),
+  /** Pass as `after` for the next page; null when this page reached the last stored event. */
+  nextAfter: z.number().int().nullable(),
+  /** Seq of the last stored event of the session (ignores the type filter). */
+  lastSeq: z.number().int(),
+});
+export type EventLogPage = z.infer<typeof EventLogPageSchema>;
