@@ -440,13 +440,22 @@ describe("python adapter concurrency and lifecycle", () => {
   });
 
   it("close stops a worker in the middle of a call and fails that call", async () => {
-    const adapter = pythonAdapter({ attribute: "slow" });
-    await call(adapter, "0");
+    const adapter = pythonAdapter({ attribute: "announce_then_sleep" });
+    const marker = runningMarker();
+    const running = rejection(call(adapter, marker.path));
+    await marker.written();
     const pid = adapter.workerPid!;
-    const running = rejection(call(adapter, "30"));
     await adapter.close();
     expect(isAlive(pid)).toBe(false);
     expect((await running).message).toContain("closed while the call was running");
+  });
+
+  it("fails a call that was waiting for the worker when the adapter closed, without starting another", async () => {
+    const adapter = pythonAdapter({});
+    const starting = rejection(call(adapter, "p"));
+    await adapter.close();
+    expect((await starting).message).toContain("closed");
+    expect(adapter.workerPid).toBeNull();
   });
 
   it("does not keep Node alive and kills the worker when Node exits", async () => {

@@ -83,11 +83,11 @@ export function createPythonAdapter(config: PythonAgentConfig, context: AdapterC
       return worker?.usable ? (worker.pid ?? null) : null;
     },
     async invoke(call: AgentCall): Promise<AgentReply> {
-      if (closed) throw new AtlasError("adapter_error", "python adapter was closed; create a new one for another run");
       throwIfCancelled(call.signal, ADAPTER_TYPE);
       // Only the config as written (api_key_env names the variable); secret values never reach the callable this way.
       const metadata = config.llm ? { ...call.metadata, llm_config: config.llm } : call.metadata;
       for (;;) {
+        if (closed) throw new AtlasError("adapter_error", "python adapter was closed; create a new one for another run");
         const current = usableWorker();
         // Cancelling while the worker starts needs no kill: nothing of this call runs in Python yet.
         await raceWithAbort(current.ready, call.signal, ADAPTER_TYPE);
