@@ -1,0 +1,20 @@
+/**
+ * Where a run persists its session and events. The engine knows only this interface; the database
+ * implementation lives in lib/db/session-store.ts.
+ */
+import type { TrajectoryEvent } from "./events";
+
+export interface NewSessionInput {
+  task: string;
+  metadata: Record<string, unknown>;
+  configName: string | null;
+  configHash: string | null;
+}
+
+export interface SessionStore {
+  createSession(input: NewSessionInput): Promise<{ id: number }>;
+  /** The highest `seq` already stored for the session (0 when none). */
+  lastSeq(sessionId: number): Promise<number>;
+  /** Stores one event (and whatever it implies); resolves once it is durable. */
+  write(event: TrajectoryEvent): Promise<void>;
+}
