@@ -1,0 +1,55 @@
+/** Test helpers that take out what legitimately differs between two exports of the same sessions. */
+import { isObject, type JsonObject } from "../json";
+
+/** Upstream attempt entries are `{attempt, evaluation}`; ours carry more. */
+const UPSTREAM_ATTEMPT_KEYS = new Set(["attempt", "evaluation"]);
+
+/** The record as the Python exporter would write it: our additive keys removed, key order kept. */
+export function withoutAtlasAdditions(record: JsonObject): JsonObject {
+  const copy = structuredClone(record);
+  if (isObject(copy.session_metadata)) delete copy.session_metadata.atlas;
+  for (const step of Array.isArray(copy.steps) ? copy.steps : []) {
+    if (!isObject(step)) continue;
+    delete step.atlas;
+    const metadata = isObject(step.metadata) ? step.metadata : {};
+    delete metadata.atlas;
+    for (const list of [metadata.attempt_history, metadata.attempt_details, step.attempt_history, step.attempt_details]) {
+      for (const entry of Array.isArray(list) ? list : []) {
+        if (!isObject(entry)) continue;
+        for (const key of Object.keys(entry)) if (!UPSTREAM_ATTEMPT_KEYS.has(key)) delete entry[key];
+      }
+    }
+  }
+  return copy;
+}
+
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Replaces database ids (sessions, event rows, the event envelope's `sessionId`) and every timestamp by
+ * placeholders, and `source` (run / import) by a marker; everything else must match byte for byte.
+ */
+export function normaliseVolatile(line: string): string {
+  const record = JSON.parse(line) as JsonObject;
+  return JSON.stringify(
+    walk(record, (key, value, parent) => {
+      if (typeof value === "string" && TIMESTAMP.test(value)) return "<timestamp>";
+      if (key === "session_id" && typeof value === "number") return "<session-id>";
+      if (key === "sessionId" && typeof value === "number") return "<session-id>";
+      // Event row ids; plan step ids are data and stay.
+      if (key === "id" && typeof value === "number" && parent && "event" in parent && "created_at" in parent) return "<id>";
+      if (key === "source" && (value === "run" || value === "import")) return "<source>";
+      return value;
+    }),
+  );
+}
+
+type Replace = (key: string, value: unknown, parent: JsonObject | null) => unknown;
+
+function walk(value: unknown, replace: Replace, key = "", parent: JsonObject | null = null): unknown {
+  const replaced = replace(key, value, parent);
+  if (replaced !== value) return replaced;
+  if (Array.isArray(value)) return value.map((item) => walk(item, replace));
+  if (!isObject(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, walk(item, replace, name, value)]));
+}

@@ -1,0 +1,123 @@
+/**
+ * What the exporter reads (a session bundle: the stored rows of one session) and what it writes
+ * (the upstream JSONL record of spec §9.3 / Appendix B, plus our additive `atlas` blocks).
+ */
+import type { JsonObject } from "./json";
+
+/** Timestamps are ISO strings formatted by the database (microsecond precision, `+00:00`). */
+export interface SessionRowForExport {
+  id: number;
+  task: string;
+  status: string;
+  metadata: unknown;
+  finalAnswer: string | null;
+  error: string | null;
+  executionMode: string | null;
+  configName: string | null;
+  configHash: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  durationMs: number | null;
+  rewardScore: number | null;
+  judgeOutcomes: number;
+  escalations: number;
+  promptTokens: number;
+  completionTokens: number;
+  reasoningTokens: number;
+  costUsd: number;
+  llmCalls: number;
+  source: string;
+  plan: unknown;
+  originalPlan: unknown;
+  review: unknown;
+}
+
+export interface AttemptRowForExport {
+  attempt: number;
+  evaluation: unknown;
+  status: string | null;
+  outcome: string | null;
+  output: string | null;
+  trace: string | null;
+  timingsMs: unknown;
+  rewardSkipped: boolean | null;
+  rewardScore: number | null;
+}
+
+export interface GuidanceRowForExport {
+  sequence: number;
+  note: string;
+  forAttempt: number | null;
+}
+
+export interface StepRowForExport {
+  stepId: number;
+  description: string;
+  status: string;
+  trace: string | null;
+  output: string | null;
+  evaluation: unknown;
+  attempts: number | null;
+  metadata: unknown;
+  startedAt: string | null;
+  completedAt: string | null;
+  attemptRows: AttemptRowForExport[];
+  guidance: GuidanceRowForExport[];
+}
+
+export interface EventRowForExport {
+  id: number;
+  event: unknown;
+  createdAt: string;
+}
+
+export interface SessionBundle {
+  session: SessionRowForExport;
+  /** In step id order. */
+  steps: StepRowForExport[];
+  /** The kept events, chronological. */
+  events: EventRowForExport[];
+  /** How many events the session has in total (more than `events.length` when the limit cut). */
+  eventTotal: number;
+}
+
+export interface ExportedEvent extends JsonObject {
+  id: number;
+  event: unknown;
+  created_at: string;
+}
+
+export interface ExportedReward {
+  score: number;
+  judges: JsonObject[];
+  rationale: unknown;
+  raw: JsonObject;
+}
+
+export interface ExportedStep extends JsonObject {
+  step_id: number;
+  description: string;
+  trace: string;
+  output: string;
+  reward: ExportedReward;
+  tool: unknown;
+  tool_params: JsonObject;
+  context: { prior_results: Record<string, JsonObject> };
+  validation: JsonObject;
+  attempts: number;
+  guidance: string[];
+  metadata: JsonObject;
+}
+
+export interface SessionRecord extends JsonObject {
+  task: string;
+  final_answer: string;
+  plan: JsonObject;
+  steps: ExportedStep[];
+  session_metadata: JsonObject;
+  trajectory_events?: ExportedEvent[];
+}
+
+/** Version of our additive fields (`session_metadata.atlas`, step `metadata.atlas`, attempt extras). */
+export const EXPORT_SCHEMA_VERSION = 1;
