@@ -1,0 +1,199 @@
+/**
+ * The Student (spec §4.1–§4.3): asks the agent for a plan, executes one step with a bounded tool loop,
+ * and synthesises the final answer. Every agent call goes through the adapter with the BYOA metadata of
+ * spec §2.2 (plus the structured step metadata of lib/adapters/types.ts).
+ */
+import type { AgentAdapter, StepMetadata } from "@/lib/adapters/types";
+import { AtlasError, errorMessage, isAtlasError } from "@/lib/errors";
+import type { ToolCall, ToolSpec } from "@/lib/llm/types";
+import type { EventInput } from "./events";
+import { excerpt, parseFencedJson } from "./json-text";
+import { fallbackPlan, normalizePlanPayload } from "./plan-normalize";
+import { composePlannerPrompt, composeSynthesisPrompt, type StudentPrompts } from "./prompts";
+import {
+  buildStepUserMessage,
+  buildTrace,
+  parseStructuredOutput,
+  readAgentTurn,
+  renderTranscript,
+  type StepMessage,
+  type StructuredOutput,
+} from "./step-messages";
+import type { Plan, PlanStep } from "./types";
+
+export type Emit = (event: EventInput) => Promise<unknown>;
+
+export interface StudentOptions {
+  adapter: AgentAdapter;
+  prompts: StudentPrompts;
+  /** The agent's tools in function-calling format (config `agent.tools`). */
+  tools: ToolSpec[];
+  /** Maximum agent turns in one step attempt (`orchestration.tool_recursion_limit`). */
+  toolRecursionLimit: number;
+  emit: Emit;
+}
+
+export interface DraftedPlan {
+  plan: Plan;
+  /** True when the reply could not be used and the one-step fallback plan was taken. */
+  fallback: boolean;
+  /** Why the reply was unusable, when `fallback`. */
+  problem: string | null;
+}
+
+export interface StudentStepResult {
+  trace: string;
+  /** The final answer text as the agent gave it. */
+  output: string;
+  messages: StepMessage[];
+  metadata: Record<string, unknown>;
+  status: string;
+  artifacts: Record<string, unknown>;
+  deliverable: unknown;
+  structuredOutput: StructuredOutput;
+}
+
+export interface ExecuteStepInput {
+  task: string;
+  step: PlanStep;
+  /** Validated outputs of earlier steps, keyed by step id. */
+  context: Record<string, unknown>;
+  guidance: readonly string[];
+  attempt: number;
+  signal: AbortSignal;
+}
+
+export class Student {
+  constructor(private readonly options: StudentOptions) {}
+
+  async createPlan(task: string, signal: AbortSignal): Promise<DraftedPlan> {
+    const reply = await this.options.adapter.invoke({
+      prompt: composePlannerPrompt(this.options.prompts.planner, task),
+      metadata: { mode: "planning" },
+      signal,
+    });
+    const payload = parseFencedJson(reply.text);
+    if (payload === undefined) {
+      return { plan: fallbackPlan(task), fallback: true, problem: `the reply is not JSON: ${excerpt(reply.text)}` };
+    }
+    const normalized = normalizePlanPayload(payload);
+    if (!normalized.ok) return { plan: fallbackPlan(task), fallback: true, problem: normalized.reason };
+    // The Student never chooses the mode; the Teacher does.
+    return { plan: { ...normalized.plan, execution_mode: "stepwise" }, fallback: false, problem: null };
+  }
+
+  async executeStep(input: ExecuteStepInput): Promise<StudentStepResult> {
+    const { step, attempt, signal } = input;
+    const messages: StepMessage[] = [
+      { role: "system", content: this.options.prompts.executor },
+      { role: "user", content: buildStepUserMessage(input) },
+    ];
+    const limit = this.options.toolRecursionLimit;
+    for (let turn = 1; turn <= limit; turn += 1) {
+      const reply = await this.options.adapter.invoke({
+        prompt: renderTranscript(messages),
+        metadata: this.stepMetadata(input, messages),
+        signal,
+      });
+      const agentTurn = readAgentTurn(reply.text, reply.toolCalls);
+      if (agentTurn.toolCalls.length === 0) {
+        messages.push({ role: "assistant", content: agentTurn.content });
+        return finishStep(messages, agentTurn.content);
+      }
+      messages.push({ role: "assistant", content: agentTurn.content, tool_calls: agentTurn.toolCalls });
+      for (const call of agentTurn.toolCalls) {
+        messages.push({ role: "tool", content: await this.runTool(call, step.id, attempt, signal), tool_call_id: call.id });
+      }
+    }
+    throw new AtlasError(
+      "adapter_error",
+      `step ${step.id} attempt ${attempt}: the agent still requested tools after ${limit} turns ` +
+        `(orchestration.tool_recursion_limit = ${limit})`,
+    );
+  }
+
+  async synthesize(input: {
+    task: string;
+    executionMode: string;
+    stepSummaries: unknown[];
+    signal: AbortSignal;
+  }): Promise<string> {
+    const reply = await this.options.adapter.invoke({
+      prompt: composeSynthesisPrompt(this.options.prompts.synthesizer, input.task, input.executionMode, input.stepSummaries),
+      metadata: { mode: "synthesis" },
+      signal: input.signal,
+    });
+    return reply.text;
+  }
+
+  private stepMetadata(input: ExecuteStepInput, messages: StepMessage[]): StepMetadata {
+    const { step } = input;
+    return {
+      mode: "execution",
+      task: input.task,
+      step: {
+        id: step.id,
+        description: step.description,
+        depends_on: [...step.depends_on],
+        tool: step.tool,
+        tool_params: step.tool_params,
+      },
+      attempt: input.attempt,
+      guidance: [...input.guidance],
+      tools: this.options.tools,
+      messages: messages.map((message) => ({ ...message })),
+    };
+  }
+
+  /** BYOA tool protocol: the same agent runs the tool; its failure becomes an error tool message. */
+  private async runTool(call: ToolCall, stepId: number, attempt: number, signal: AbortSignal): Promise<string> {
+    const where = { actor: "agent" as const, stepId, attempt };
+    await this.options.emit({ type: "tool.call", ...where, tool: call.name, callId: call.id, arguments: call.arguments });
+    const started = performance.now();
+    let output = "";
+    let error: string | null = null;
+    try {
+      const tool = { name: call.name, arguments: call.arguments };
+      const reply = await this.options.adapter.invoke({ prompt: JSON.stringify({ tool }), metadata: { tool }, signal });
+      output = reply.text;
+    } catch (caught) {
+      if (signal.aborted || (isAtlasError(caught) && caught.code === "cancelled")) throw caught;
+      error = errorMessage(caught);
+      output = `Error: tool ${call.name} failed: ${error}`;
+    }
+    await this.options.emit({
+      type: "tool.result",
+      ...where,
+      tool: call.name,
+      callId: call.id,
+      output,
+      error,
+      durationMs: Math.max(0, performance.now() - started),
+    });
+    return output;
+  }
+}
+
+function finishStep(messages: StepMessage[], finalText: string): StudentStepResult {
+  const structured = parseStructuredOutput(finalText);
+  const metadata: Record<string, unknown> = {
+    reasoning: [{ origin: "student", payload: { content: finalText } }],
+    status: structured.status,
+    artifacts: structured.artifacts,
+    deliverable: structured.deliverable,
+    result: structured.result,
+    structured_output: structured,
+    text: structured.text,
+  };
+  if (structured.reason !== undefined) metadata.reason = structured.reason;
+  return {
+    trace: buildTrace(messages),
+    output: finalText,
+    messages,
+    metadata,
+    status: structured.status,
+    artifacts: structured.artifacts,
+    deliverable: structured.deliverable,
+    structuredOutput: structured,
+  };
+}
