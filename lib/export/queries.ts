@@ -1,0 +1,185 @@
+/**
+ * Set-based reads for the exporter: one query for a page of sessions (keyset paginated, newest first) and one
+ * per child table for the whole page, never one query per session.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import { queryRows } from "@/lib/db/raw";
+import type { Queryable } from "@/lib/db/types";
+import type { ExportFilters } from "./filters";
+import type {
+  AttemptRowForExport,
+  EventRowForExport,
+  GuidanceRowForExport,
+  SessionBundle,
+  SessionRowForExport,
+  StepRowForExport,
+} from "./types";
+
+/** Position after the last session of a page: `(created_at, id)` with the timestamp at full precision. */
+export interface SessionCursor {
+  createdAt: string;
+  id: number;
+}
+
+type Row<T> = T & Record<string, unknown>;
+
+type SelectionFilters = Pick<ExportFilters, "sessionIds" | "statuses" | "since" | "until" | "minReward" | "configName" | "q">;
+
+const isoUtc = (column: SQL) => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')`;
+
+const inList = (values: readonly (string | number)[]) =>
+  sql.join(
+    values.map((value) => sql`${value}`),
+    sql`, `,
+  );
+
+/** The WHERE clause every export query shares (page, count). */
+export function selectionWhere(filters: SelectionFilters, ids?: readonly number[]): SQL {
+  const conditions: SQL[] = [sql`true`];
+  const sessionIds = ids ?? filters.sessionIds;
+  if (sessionIds.length > 0) conditions.push(sql`s.id in (${inList(sessionIds)})`);
+  if (filters.statuses.length > 0) conditions.push(sql`lower(s.status) in (${inList(filters.statuses)})`);
+  if (filters.since) conditions.push(sql`s.created_at >= ${filters.since}::timestamptz`);
+  if (filters.until) conditions.push(sql`s.created_at < ${filters.until}::timestamptz`);
+  // The column is `real`: compare in `real`, or 0.7 stored would fail `>= 0.7`.
+  if (filters.minReward !== undefined) conditions.push(sql`s.reward_score >= ${filters.minReward}::real`);
+  if (filters.configName) conditions.push(sql`s.config_name = ${filters.configName}`);
+  if (filters.q) conditions.push(sql`s.task ilike ${`%${escapeLike(filters.q)}%`}`);
+  return sql.join(conditions, sql` and `);
+}
+
+/** Newest first; in session-id mode, the order the ids were given (upstream keeps it). */
+export function selectionOrder(filters: Pick<ExportFilters, "sessionIds">, ids?: readonly number[]): SQL {
+  const order = ids ?? filters.sessionIds;
+  if (order.length === 0) return sql`s.created_at desc, s.id desc`;
+  const cases = sql.join(
+    order.map((id, index) => sql`when ${id}::int then ${index}::int`),
+    sql` `,
+  );
+  return sql`case s.id ${cases} end`;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
+export interface SessionPageRequest {
+  filters: SelectionFilters;
+  size: number;
+  cursor?: SessionCursor | null;
+  offset?: number;
+  /** Restrict to these ids (session-id mode pages through the id list itself). */
+  ids?: readonly number[];
+}
+
+export async function selectSessionPage(db: Queryable, request: SessionPageRequest): Promise<SessionRowForExport[]> {
+  const { cursor, offset = 0 } = request;
+  const after = cursor ? sql`and (s.created_at, s.id) < (${cursor.createdAt}::timestamptz, ${cursor.id})` : sql``;
+  const rows = await queryRows<SessionRowForExport & Record<string, unknown>>(
+    db,
+    sql`select s.id, s.task, s.status, s.metadata, s.final_answer as "finalAnswer", s.error,
+          s.execution_mode as "executionMode", s.config_name as "configName", s.config_hash as "configHash",
+          ${isoUtc(sql`s.created_at`)} as "createdAt", ${isoUtc(sql`s.started_at`)} as "startedAt",
+          ${isoUtc(sql`s.completed_at`)} as "completedAt", s.duration_ms as "durationMs",
+          s.reward_score as "rewardScore", s.judge_outcomes as "judgeOutcomes", s.escalations,
+          s.prompt_tokens as "promptTokens", s.completion_tokens as "completionTokens",
+          s.reasoning_tokens as "reasoningTokens", s.cost_usd as "costUsd", s.llm_calls as "llmCalls", s.source,
+          p.plan, p.original_plan as "originalPlan", p.review
+        from sessions s left join plans p on p.session_id = s.id
+        where ${selectionWhere(request.filters, request.ids)} ${after}
+        order by ${selectionOrder(request.filters, request.ids)}
+        limit ${request.size} offset ${offset}`,
+  );
+  return rows.map((row) => ({ ...row, rewardScore: numberOrNull(row.rewardScore), costUsd: Number(row.costUsd) }));
+}
+
+/** Steps (with their attempts and guidance) and the latest `eventLimit` events of every session in the page. */
+export async function loadBundles(
+  db: Queryable,
+  page: SessionRowForExport[],
+  eventLimit: number,
+): Promise<SessionBundle[]> {
+  if (page.length === 0) return [];
+  const ids = page.map((session) => session.id);
+  const idList = inList(ids);
+  // Sequential: a transaction is one connection, and node-postgres must not get overlapping queries on it.
+  const steps = await queryRows<Row<Omit<StepRowForExport, "attemptRows" | "guidance"> & { sessionId: number }>>(
+    db,
+    sql`select session_id as "sessionId", step_id as "stepId", description, status, trace, output, evaluation,
+          attempts, metadata, ${isoUtc(sql`started_at`)} as "startedAt", ${isoUtc(sql`completed_at`)} as "completedAt"
+        from step_results where session_id in (${idList}) order by session_id, step_id`,
+  );
+  const attempts = await queryRows<Row<AttemptRowForExport & { sessionId: number; stepId: number }>>(
+    db,
+    sql`select session_id as "sessionId", step_id as "stepId", attempt, evaluation, status, outcome, output, trace,
+          timings_ms as "timingsMs", reward_skipped as "rewardSkipped", reward_score as "rewardScore"
+        from step_attempts where session_id in (${idList}) order by session_id, step_id, attempt`,
+  );
+  const guidance = await queryRows<Row<GuidanceRowForExport & { sessionId: number; stepId: number }>>(
+    db,
+    sql`select session_id as "sessionId", step_id as "stepId", sequence, note, for_attempt as "forAttempt"
+        from guidance_notes where session_id in (${idList}) order by session_id, step_id, sequence`,
+  );
+  // Latest N per session through the (session_id, seq) index, returned oldest first.
+  const events = await queryRows<Row<EventRowForExport & { sessionId: number }>>(
+    db,
+    sql`select e.id, ids.sid as "sessionId", e.event, ${isoUtc(sql`e.created_at`)} as "createdAt"
+        from (values ${sql.join(
+          ids.map((id) => sql`(${id}::int)`),
+          sql`, `,
+        )}) as ids(sid)
+        cross join lateral (
+          select t.id, t.seq, t.event, t.created_at from trajectory_events t
+          where t.session_id = ids.sid order by t.seq desc limit ${eventLimit}
+        ) e
+        order by ids.sid, e.seq`,
+  );
+  const totals = await queryRows<{ sessionId: number; total: number | string }>(
+    db,
+    sql`select session_id as "sessionId", count(*) as total from trajectory_events
+        where session_id in (${idList}) group by session_id`,
+  );
+
+  const bundles = new Map<number, SessionBundle>(
+    page.map((session) => [session.id, { session, steps: [], events: [], eventTotal: 0 }]),
+  );
+  const stepIndex = new Map<string, StepRowForExport>();
+  for (const { sessionId, ...step } of steps) {
+    const row: StepRowForExport = { ...step, attemptRows: [], guidance: [] };
+    bundles.get(sessionId)?.steps.push(row);
+    stepIndex.set(`${sessionId}:${step.stepId}`, row);
+  }
+  for (const { sessionId, stepId, ...attempt } of attempts) {
+    stepIndex.get(`${sessionId}:${stepId}`)?.attemptRows.push({ ...attempt, rewardScore: numberOrNull(attempt.rewardScore) });
+  }
+  for (const { sessionId, stepId, ...note } of guidance) stepIndex.get(`${sessionId}:${stepId}`)?.guidance.push(note);
+  for (const { sessionId, ...event } of events) bundles.get(sessionId)?.events.push(event);
+  for (const { sessionId, total } of totals) {
+    const bundle = bundles.get(sessionId);
+    if (bundle) bundle.eventTotal = Number(total);
+  }
+  return ids.map((id) => bundles.get(id)!);
+}
+
+export interface SelectionCount {
+  sessions: number;
+  steps: number;
+}
+
+/** How many sessions (and their recorded steps) an export with these filters would write. */
+export async function countSelection(db: Queryable, filters: ExportFilters): Promise<SelectionCount> {
+  const limit = filters.limit === undefined ? sql`` : sql`limit ${filters.limit}`;
+  const [row] = await queryRows<{ sessions: number | string; steps: number | string | null }>(
+    db,
+    sql`select count(*) as sessions, coalesce(sum(picked.steps), 0) as steps from (
+          select (select count(*) from step_results r where r.session_id = s.id) as steps
+          from sessions s where ${selectionWhere(filters)}
+          order by ${selectionOrder(filters)} ${limit} offset ${filters.offset}
+        ) picked`,
+  );
+  return { sessions: Number(row?.sessions ?? 0), steps: Number(row?.steps ?? 0) };
+}
+
+function numberOrNull(value: unknown): number | null {
+  return value === null || value === undefined ? null : Number(value);
+}
