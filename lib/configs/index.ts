@@ -1,0 +1,18 @@
+/**
+ * Server-side configs API (Node only: reads files, hashes, queries the database).
+ * Browser code imports `./types`, `./names` and `./line-diff` directly.
+ */
+export {
+  getConfig,
+  getConfigVersion,
+  getConfigVersionById,
+  listConfigs,
+  resolveConfigForRun,
+  saveConfig,
+  validateConfigText,
+  type ResolvedConfig,
+} from "./service";
+export { examplesDir } from "./examples";
+export { contentHash } from "./hash";
+export * from "./names";
+export * from "./types";
