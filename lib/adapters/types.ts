@@ -1,0 +1,66 @@
+/**
+ * Bring-Your-Own-Agent: every adapter (http_api, openai, python, module) answers the same calls
+ * (spec §2.2, plus the structured step metadata upstream added later, §11).
+ */
+import type { ToolCall, ToolSpec } from "@/lib/llm/types";
+
+export interface PlanningMetadata {
+  mode: "planning";
+}
+
+export interface StepMetadata {
+  mode: "execution";
+  task: string;
+  step: {
+    id: number;
+    description: string;
+    depends_on: (number | string)[];
+    tool: string | null;
+    tool_params: Record<string, unknown> | null;
+  };
+  attempt: number;
+  guidance: string[];
+  /** Tools the agent may request, in function-calling format. */
+  tools: ToolSpec[];
+  /** The conversation so far inside this attempt (tool loop), oldest first. */
+  messages: { role: "system" | "user" | "assistant" | "tool"; content: string; tool_calls?: ToolCall[]; tool_call_id?: string }[];
+}
+
+export interface ToolMetadata {
+  tool: { name: string; arguments: Record<string, unknown> };
+}
+
+export interface SynthesisMetadata {
+  mode: "synthesis";
+}
+
+export type AgentCallMetadata = PlanningMetadata | StepMetadata | ToolMetadata | SynthesisMetadata;
+
+export interface AgentCall {
+  prompt: string;
+  metadata: AgentCallMetadata;
+  signal: AbortSignal;
+}
+
+export interface AgentReply {
+  /** The agent's text. For step calls it may be a JSON string `{content, tool_calls}` (spec §2.2). */
+  text: string;
+  /** Native tool calls (openai adapter); other adapters use the JSON text convention. */
+  toolCalls?: ToolCall[];
+}
+
+export interface AgentAdapter {
+  readonly type: string;
+  invoke(call: AgentCall): Promise<AgentReply>;
+  /** Releases processes and connections (the python worker). Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface AdapterContext {
+  /** Where `${VAR}` header references and API keys are read, at call time. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Relative paths in the config (python working_directory, module path) resolve from here. */
+  baseDir: string;
+  /** Receives one record per LLM call the adapter makes (openai adapter). */
+  recorder?: import("@/lib/llm/types").LlmCallRecorder;
+}
