@@ -100,6 +100,8 @@ export interface RunResult {
   finalAnswer: string;
   plan: Plan;
   stepResults: StepResult[];
+  /** Why the session did not succeed (the failure rule's step list, the failing call, the cancel reason). */
+  error?: string | null;
 }
 
 export const SESSION_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled", "interrupted"] as const;

@@ -1,0 +1,30 @@
+/**
+ * The database implementation of the engine's SessionStore: sessions rows plus appendEvent, which
+ * writes each event and projects it into plans/step rows in one transaction.
+ */
+import { AtlasError } from "@/lib/errors";
+import type { SessionStore } from "@/lib/runtime/store";
+import { appendEvent } from "./queries/events";
+import { createSession, getSessionById } from "./queries/sessions";
+import type { AtlasDb } from "./types";
+
+export function databaseSessionStore(db: AtlasDb): SessionStore {
+  return {
+    async createSession(input) {
+      const row = await createSession(db, {
+        task: input.task,
+        metadata: input.metadata,
+        configName: input.configName,
+        configHash: input.configHash,
+        status: "running",
+      });
+      return { id: row.id };
+    },
+    async lastSeq(sessionId) {
+      const row = await getSessionById(db, { id: sessionId });
+      if (!row) throw new AtlasError("not_found", `session ${sessionId} does not exist`);
+      return row.lastSeq;
+    },
+    write: (event) => appendEvent(db, event),
+  };
+}
