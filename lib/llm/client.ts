@@ -64,6 +64,7 @@ export function createLlmClient(params: LLMParameters, options: LlmClientOptions
     const cancelled = () => new AtlasError("cancelled", `${label} call to ${params.model} was cancelled`);
     if (request.signal?.aborted) throw cancelled();
     const sdk = await connect(params, env, label);
+    if (request.signal?.aborted) throw cancelled();
     const body = buildRequestBody(params, request);
     const started = performance.now();
     let tries = 0;
@@ -181,6 +182,7 @@ async function tryOnce(
   callerSignal: AbortSignal | undefined,
   timeoutSeconds: number,
 ): Promise<TryOutcome> {
+  if (callerSignal?.aborted) return { kind: "cancelled" };
   const controller = new AbortController();
   let timedOut = false;
   const timer =
