@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { EVENT_TYPES, type TrajectoryEvent } from "@/lib/runtime/events";
+import {
+  appendLiveEvent,
+  eventLogQuery,
+  lastLoadedSeq,
+  nextPageCursor,
+  NO_EVENT_FILTER,
+  notLoadedCount,
+  summarizeEvent,
+  visibleEvents,
+  type EventLogPage,
+} from "./event-log";
+import { buildSessionEvents } from "./testing/session-events";
+
+const events = buildSessionEvents({ sessionId: 1, steps: 3, attempts: 2, judges: ["process"], toolCalls: 1 });
+const at = (seq: number) => events[seq - 1] as TrajectoryEvent;
+
+describe("event log pages", () => {
+  it("pages by cursor and stops after a short page", () => {
+    const full: EventLogPage = { events: events.slice(0, 10), after: 0, full: true };
+    expect(nextPageCursor([full])).toBe(10);
+    const short: EventLogPage = { events: events.slice(10, 12), after: 10, full: false };
+    expect(nextPageCursor([full, short])).toBeUndefined();
+    expect(lastLoadedSeq([full, { events: [], after: 10, full: false }])).toBe(10);
+  });
+
+  it("appends live events only once caught up, in order, without duplicates", () => {
+    const behind: EventLogPage[] = [{ events: events.slice(0, 10), after: 0, full: true }];
+    expect(appendLiveEvent(behind, at(11), NO_EVENT_FILTER)).toBe(behind);
+    const caughtUp: EventLogPage[] = [{ events: events.slice(0, 10), after: 0, full: false }];
+    const once = appendLiveEvent(caughtUp, at(11), NO_EVENT_FILTER);
+    expect(once.at(-1)?.events.at(-1)?.seq).toBe(11);
+    expect(appendLiveEvent(once, at(11), NO_EVENT_FILTER)).toBe(once);
+    expect(appendLiveEvent(once, at(5), NO_EVENT_FILTER)).toBe(once);
+  });
+
+  it("applies the filter to live events and to loaded ones", () => {
+    const pages: EventLogPage[] = [{ events: events.slice(0, 20), after: 0, full: false }];
+    const filter = { types: [], actor: "teacher" as const, stepId: null };
+    const teacherOnly = visibleEvents(pages, filter);
+    expect(teacherOnly.length).toBeGreaterThan(0);
+    expect(teacherOnly.every((event) => event.actor === "teacher")).toBe(true);
+    const student = events.find((event) => event.seq > 20 && event.actor === "student") as TrajectoryEvent;
+    expect(appendLiveEvent(pages, student, filter)).toBe(pages);
+    const byStep = visibleEvents([{ events, after: 0, full: false }], { ...NO_EVENT_FILTER, stepId: 2 });
+    expect(byStep.length).toBeGreaterThan(0);
+    expect(byStep.every((event) => event.stepId === 2)).toBe(true);
+  });
+
+  it("counts what is not loaded and builds the query with repeated types", () => {
+    expect(notLoadedCount([{ events: events.slice(0, 10), after: 0, full: true }], 250)).toBe(240);
+    expect(eventLogQuery({ types: ["judge.sample", "reward"], actor: null, stepId: null }, 40, 200)).toBe(
+      "after=40&limit=200&type=judge.sample&type=reward",
+    );
+  });
+});
+
+describe("summarizeEvent", () => {
+  it("summarises every event type of a session on one line", () => {
+    const seen = new Set<string>();
+    for (const event of events) {
+      const summary = summarizeEvent(event);
+      expect(summary).not.toContain("\n");
+      expect(summary.length).toBeLessThanOrEqual(200);
+      seen.add(event.type);
+    }
+    expect(seen.size).toBeGreaterThan(EVENT_TYPES.length / 2);
+    expect(summarizeEvent(at(3))).toBe("stepwise, 3 steps");
+  });
+});

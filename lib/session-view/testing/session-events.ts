@@ -1,0 +1,284 @@
+/**
+ * Builds a realistic, schema-valid event sequence for one session: a plan with dependencies, a review,
+ * attempts with a rejected first try and guidance, tool calls, tier-1 judge samples (agreeing or not),
+ * escalations with arbiter decisions, synthesis and completion. Used by the reducer tests and by
+ * bench/session-page.ts to seed large sessions.
+ */
+import { TrajectoryEventSchema, type EventInput, type TrajectoryEvent } from "@/lib/runtime/events";
+import type { JudgeBreakdown, JudgeSample, Plan, RewardBreakdown, StepEvaluation } from "@/lib/runtime/types";
+import type { SessionDetail } from "@/lib/sessions/api-types";
+
+export interface SessionScript {
+  sessionId: number;
+  steps: number;
+  /** Attempts per step; every attempt but the last is rejected by validation with guidance. */
+  attempts: number;
+  judges: readonly string[];
+  /** Steps whose tier-1 samples disagree (escalated to the arbiter). Default: every third step. */
+  disputed?: (stepId: number) => boolean;
+  /** Tool calls per attempt. */
+  toolCalls?: number;
+  /** Extra `llm.call` events spread over the steps to reach this total (when larger). */
+  totalEvents?: number;
+  finalAnswer?: string;
+  /** Stop before the terminal event (a session still running). */
+  unfinished?: boolean;
+  startedAt?: Date;
+  outputFor?: (stepId: number, attempt: number) => string;
+}
+
+const TEMPERATURES = [0.2, 0.5, 0.8] as const;
+const PRINCIPLES = [
+  { name: "Plan adherence", weight: 0.6, description: "Does what the step asks." },
+  { name: "Evidence", weight: 0.4, description: "Claims are backed by facts." },
+];
+
+export function buildPlan(steps: number): Plan {
+  return {
+    execution_mode: "stepwise",
+    steps: Array.from({ length: steps }, (_, index) => {
+      const id = index + 1;
+      // A layered graph: each step after the first two depends on one or two earlier steps.
+      const depends_on = id <= 2 ? [] : id % 5 === 0 ? [id - 1, id - 2] : [id - 2];
+      return { id, description: `Step ${id}: do part ${id} of the task`, tool: null, tool_params: null, depends_on };
+    }),
+  };
+}
+
+export function buildSessionEvents(script: SessionScript): TrajectoryEvent[] {
+  const inputs: EventInput[] = [];
+  const push = (event: EventInput) => inputs.push(event);
+  const plan = buildPlan(script.steps);
+  const disputed = script.disputed ?? ((stepId: number) => stepId % 3 === 2);
+  const outputFor = script.outputFor ?? defaultOutput;
+
+  push({ type: "session.started", actor: "system", task: "Benchmark task", configName: "bench", configHash: "hash", metadata: {} });
+  push({ type: "plan.drafted", actor: "student", plan, fallback: false });
+  push({
+    type: "plan.reviewed",
+    actor: "teacher",
+    mode: "stepwise",
+    plan,
+    originalPlan: plan,
+    concerns: "Step 1 must cite sources.",
+    changes: [],
+    cached: false,
+  });
+
+  const fillerPerStep = Math.max(0, Math.floor(((script.totalEvents ?? 0) - estimateEvents(script)) / Math.max(1, script.steps)));
+  for (const step of plan.steps) {
+    const stepId = step.id;
+    push({
+      type: "step.started",
+      actor: "student",
+      stepId,
+      description: step.description,
+      dependsOn: step.depends_on.map(Number),
+      tool: null,
+      toolParams: null,
+      level: levelOf(stepId),
+    });
+    const guidance: string[] = [];
+    let lastEvaluation: StepEvaluation | null = null;
+    for (let attempt = 1; attempt <= script.attempts; attempt += 1) {
+      const where = { stepId, attempt };
+      const final = attempt === script.attempts;
+      push({ type: "attempt.started", actor: "student", ...where, guidance: [...guidance], context: {} });
+      for (let call = 1; call <= (script.toolCalls ?? 0); call += 1) {
+        const callId = `call-${stepId}-${attempt}-${call}`;
+        push({ type: "tool.call", actor: "agent", ...where, tool: "search", callId, arguments: { query: `q${call}` } });
+        push({ type: "tool.result", actor: "agent", ...where, tool: "search", callId, output: `result ${call}`, error: null, durationMs: 12 });
+      }
+      for (let filler = 0; filler < fillerPerStep / script.attempts; filler += 1) push(llmCall("executor", where));
+      push(llmCall("executor", where));
+      const note = final ? null : `Attempt ${attempt} of step ${stepId}: cite a source for every fact.`;
+      push({
+        type: "validation",
+        actor: "teacher",
+        ...where,
+        valid: final,
+        guidance: note,
+        validation: { valid: final, guidance: note },
+      });
+      let reward: RewardBreakdown;
+      if (final) {
+        const judges = script.judges.map((judge) => judgeOutcome(judge, stepId, disputed(stepId), push, where));
+        const score = judges.reduce((sum, judge) => sum + judge.score, 0) / Math.max(1, judges.length);
+        reward = { score, rationale: null, judges, raw: { score, judges } };
+      } else {
+        reward = { score: 0, rationale: "validation_failed", judges: [], raw: { skipped: true, reason: "validation_failed" } };
+      }
+      push({ type: "reward", actor: "reward", ...where, score: reward.score, skipped: !final, breakdown: reward });
+      if (note) {
+        guidance.push(note);
+        push({ type: "guidance.issued", actor: "teacher", ...where, note, forAttempt: attempt + 1, sequence: guidance.length });
+      }
+      const evaluation: StepEvaluation = { validation: { valid: final, guidance: note }, reward };
+      lastEvaluation = evaluation;
+      push({
+        type: "attempt.finished",
+        actor: "student",
+        ...where,
+        status: "ok",
+        outcome: final ? "accepted" : "retry",
+        output: outputFor(stepId, attempt),
+        trace: `trace of step ${stepId} attempt ${attempt}`,
+        structuredOutput: null,
+        evaluation,
+        rewardSkipped: !final,
+        timingsMs: { student_ms: 120, validation_ms: 40, ...(final ? { reward_ms: 80 } : {}), total_ms: final ? 240 : 160 },
+        error: null,
+        metadata: { status: "ok" },
+      });
+    }
+    push({
+      type: "step.finished",
+      actor: "student",
+      stepId,
+      status: "succeeded",
+      reason: null,
+      result: {
+        step_id: stepId,
+        trace: `trace of step ${stepId} attempt ${script.attempts}`,
+        output: outputFor(stepId, script.attempts),
+        evaluation: lastEvaluation as StepEvaluation,
+        attempts: script.attempts,
+        metadata: { status: "ok" },
+      },
+    });
+  }
+  if (!script.unfinished) {
+    const finalAnswer = script.finalAnswer ?? "The final answer.";
+    push({ type: "synthesis", actor: "student", finalAnswer });
+    push({
+      type: "session.completed",
+      actor: "system",
+      finalAnswer,
+      executionMode: "stepwise",
+      usage: { promptTokens: 0, completionTokens: 0, reasoningTokens: 0, costUsd: 0, calls: 0 },
+      durationMs: 1234,
+    });
+  }
+  const start = (script.startedAt ?? new Date("2026-01-01T00:00:00Z")).getTime();
+  return inputs.map((input, index) =>
+    TrajectoryEventSchema.parse({ ...input, sessionId: script.sessionId, seq: index + 1, ts: new Date(start + index * 10).toISOString() }),
+  );
+}
+
+function defaultOutput(stepId: number, attempt: number): string {
+  return [`Output of step ${stepId}, attempt ${attempt}.`, "Shared line.", attempt > 1 ? "Sources: [1] the task." : "No sources."].join("\n");
+}
+
+function levelOf(stepId: number): number {
+  return stepId <= 2 ? 0 : Math.floor((stepId - 1) / 2);
+}
+
+function llmCall(stage: string, where: { stepId: number; attempt: number }): EventInput {
+  return {
+    type: "llm.call",
+    actor: "student",
+    ...where,
+    stage,
+    model: "scripted",
+    latencyMs: 50,
+    promptTokens: 100,
+    completionTokens: 20,
+    reasoningTokens: 0,
+    costUsd: 0.0001,
+    tries: 1,
+    error: null,
+  };
+}
+
+function judgeOutcome(
+  judge: string,
+  stepId: number,
+  disputed: boolean,
+  push: (event: EventInput) => void,
+  where: { stepId: number; attempt: number },
+): JudgeBreakdown {
+  const scores = disputed ? [0.92, 0.5, 0.78] : [0.82, 0.8, 0.78];
+  const samples: JudgeSample[] = TEMPERATURES.map((temperature, index) => ({
+    score: scores[index] as number,
+    rationale: `${judge} sample at ${temperature} for step ${stepId}`,
+    principles: PRINCIPLES,
+    uncertainty: 0.1,
+    temperature,
+  }));
+  for (const sample of samples) {
+    push({ type: "judge.sample", actor: "reward", ...where, judge, temperature: sample.temperature, sample, error: null });
+  }
+  if (!disputed) {
+    const best = samples[0] as JudgeSample;
+    return { identifier: judge, score: best.score, rationale: best.rationale, principles: PRINCIPLES, samples, escalated: false, escalation_reason: null };
+  }
+  const mean = scores.reduce((sum, score) => sum + score, 0) / scores.length;
+  const spread = Math.sqrt(scores.reduce((sum, score) => sum + (score - mean) ** 2, 0) / scores.length);
+  push({
+    type: "judge.escalated",
+    actor: "reward",
+    ...where,
+    judge,
+    reason: "tier1_variance_or_uncertainty",
+    spread,
+    maxUncertainty: 0.1,
+    varianceThreshold: 0.15,
+    uncertaintyThreshold: 0.3,
+  });
+  const rationale = `Arbiter for ${judge} on step ${stepId}: the middle sample under-credited the evidence.`;
+  push({ type: "arbiter.decision", actor: "reward", ...where, judge, model: "large-model", score: 0.78, rationale, principles: PRINCIPLES, failed: false });
+  return {
+    identifier: judge,
+    score: 0.78,
+    rationale,
+    principles: PRINCIPLES,
+    samples,
+    escalated: true,
+    escalation_reason: "tier1_variance_or_uncertainty",
+  };
+}
+
+/** Events the script produces without filler (to size the filler). */
+function estimateEvents(script: SessionScript): number {
+  const perJudge = 3 + 1; // samples + (sometimes) escalation/arbiter, roughly
+  const perAttempt = 5 + 2 * (script.toolCalls ?? 0);
+  const perStep = 2 + script.attempts * perAttempt + (script.attempts - 1) + script.judges.length * perJudge;
+  return 5 + script.steps * perStep;
+}
+
+/** The snapshot of a session before its first event, as GET /api/sessions/:id returns it. */
+export function emptySessionDetail(sessionId: number, createdAt = "2026-01-01T00:00:00.000Z"): SessionDetail {
+  return {
+    session: {
+      id: sessionId,
+      task: "Benchmark task",
+      status: "queued",
+      source: "dashboard",
+      configName: null,
+      configVersion: null,
+      createdAt,
+      startedAt: null,
+      completedAt: null,
+      durationMs: null,
+      stepCount: 0,
+      attemptCount: 0,
+      rewardScore: null,
+      escalations: 0,
+      judgeOutcomes: 0,
+      promptTokens: 0,
+      completionTokens: 0,
+      reasoningTokens: 0,
+      costUsd: 0,
+      llmCalls: 0,
+      error: null,
+      finalAnswer: null,
+      metadata: null,
+      executionMode: null,
+      configHash: null,
+      lastSeq: 0,
+      rim: { varianceThreshold: 0.15, uncertaintyThreshold: 0.3, retryThreshold: 0.6 },
+    },
+    plan: null,
+    steps: [],
+  };
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { applyEvents } from "./apply-event";
+import { buildSessionEvents, emptySessionDetail } from "./testing/session-events";
+import { buildStepRows, countSteps } from "./timeline";
+import { toSessionView } from "./types";
+
+describe("buildStepRows", () => {
+  it("lists every planned step, pending until it starts, in plan order", () => {
+    const events = buildSessionEvents({ sessionId: 1, steps: 4, attempts: 1, judges: ["process"], unfinished: true });
+    const firstStepDone = events.findIndex((event) => event.type === "step.finished") + 1;
+    const view = applyEvents(toSessionView(emptySessionDetail(1)), events.slice(0, firstStepDone + 1));
+    const rows = buildStepRows(view);
+    expect(rows.map((row) => [row.stepId, row.status])).toEqual([
+      [1, "succeeded"],
+      [2, "running"],
+      [3, "pending"],
+      [4, "pending"],
+    ]);
+    expect(rows[2]?.detail).toBeNull();
+    expect(rows[2]?.dependsOn).toEqual([1]);
+    expect(countSteps(rows).byStatus).toEqual({ succeeded: 1, running: 1, pending: 2 });
+  });
+
+  it("adds recorded steps that the plan does not list (a single-shot run replacing the plan)", () => {
+    const base = toSessionView(emptySessionDetail(1));
+    const view = {
+      ...base,
+      plan: null,
+      steps: [{ ...emptyStep(9), description: "only step", status: "running" }],
+    };
+    expect(buildStepRows(view).map((row) => [row.stepId, row.description, row.status])).toEqual([[9, "only step", "running"]]);
+  });
+});
+
+function emptyStep(stepId: number) {
+  return {
+    stepId,
+    description: "",
+    status: "pending",
+    attempts: null,
+    output: null,
+    trace: null,
+    evaluation: null,
+    metadata: null,
+    rewardScore: null,
+    startedAt: null,
+    completedAt: null,
+    attemptDetails: [],
+    guidance: [],
+  };
+}
