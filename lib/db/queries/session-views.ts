@@ -1,0 +1,217 @@
+/**
+ * Read models of the dashboard: the session list (keyset-paginated on the `sessions_*_created_idx`
+ * indexes), one session with its plan/steps/attempts/guidance, event-log pages and the overview.
+ */
+import { and, asc, desc, eq, gt, gte, ilike, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
+import { TERMINAL_EVENT_TYPES, type TrajectoryEvent } from "@/lib/runtime/events";
+import {
+  configVersions,
+  guidanceNotes,
+  plans,
+  sessions,
+  stepAttempts,
+  stepResults,
+  trajectoryEvents,
+  type GuidanceNoteRow,
+  type PlanRow,
+  type SessionRow,
+  type StepAttemptRow,
+  type StepResultRow,
+} from "../schema";
+import { queryRows } from "../raw";
+import type { Queryable } from "../types";
+
+export interface SessionListFilter {
+  statuses?: string[];
+  configName?: string;
+  /** Inclusive lower bound on `created_at`. */
+  createdFrom?: Date;
+  /** Exclusive upper bound on `created_at`. */
+  createdBefore?: Date;
+  minReward?: number;
+  maxReward?: number;
+  /** Case-insensitive substring of the task. */
+  taskContains?: string;
+  /** Keyset position: rows strictly after this one in (created_at desc, id desc) order. */
+  after?: SessionKey;
+  limit: number;
+}
+
+/** A row's place in list order; `createdAt` is PostgreSQL's microsecond UTC text, exact for keyset paging. */
+export interface SessionKey {
+  createdAt: string;
+  id: number;
+}
+
+export type SessionListRow = SessionRow & { configVersion: number | null; key: SessionKey };
+
+const keyText = sql<string>`to_char(${sessions.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+const listColumns = {
+  session: sessions,
+  configVersion: configVersions.version,
+  createdAtKey: keyText,
+};
+
+export async function listSessionRows(db: Queryable, filter: SessionListFilter): Promise<SessionListRow[]> {
+  const rows = await db
+    .select(listColumns)
+    .from(sessions)
+    .leftJoin(configVersions, eq(configVersions.id, sessions.configVersionId))
+    .where(and(...listConditions(filter)))
+    .orderBy(desc(sessions.createdAt), desc(sessions.id))
+    .limit(filter.limit);
+  return rows.map(toListRow);
+}
+
+function listConditions(filter: SessionListFilter): SQL[] {
+  const conditions: SQL[] = [];
+  const statuses = filter.statuses ?? [];
+  if (statuses.length === 1) conditions.push(eq(sessions.status, statuses[0] as string));
+  else if (statuses.length > 1) conditions.push(inArray(sessions.status, statuses));
+  if (filter.configName !== undefined) conditions.push(eq(sessions.configName, filter.configName));
+  if (filter.createdFrom) conditions.push(gte(sessions.createdAt, filter.createdFrom));
+  if (filter.createdBefore) conditions.push(lt(sessions.createdAt, filter.createdBefore));
+  if (filter.minReward !== undefined) conditions.push(gte(sessions.rewardScore, filter.minReward));
+  if (filter.maxReward !== undefined) conditions.push(lte(sessions.rewardScore, filter.maxReward));
+  if (filter.taskContains) conditions.push(ilike(sessions.task, `%${escapeLike(filter.taskContains)}%`));
+  if (filter.after) {
+    // Row comparison, so PostgreSQL turns it into an index bound on (created_at desc, id desc).
+    conditions.push(sql`(${sessions.createdAt}, ${sessions.id}) < (${filter.after.createdAt}::timestamptz, ${filter.after.id})`);
+  }
+  return conditions;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+function toListRow(row: { session: SessionRow; configVersion: number | null; createdAtKey: string }): SessionListRow {
+  return { ...row.session, configVersion: row.configVersion, key: { createdAt: row.createdAtKey, id: row.session.id } };
+}
+
+/** Sessions that are running or waiting to run, oldest first. */
+export async function listActiveSessionRows(db: Queryable, limit: number): Promise<SessionListRow[]> {
+  const rows = await db
+    .select(listColumns)
+    .from(sessions)
+    .leftJoin(configVersions, eq(configVersions.id, sessions.configVersionId))
+    .where(inArray(sessions.status, ["running", "queued"]))
+    .orderBy(asc(sessions.createdAt), asc(sessions.id))
+    .limit(limit);
+  return rows.map(toListRow);
+}
+
+export interface SessionDetailRows {
+  session: SessionListRow;
+  configYaml: string | null;
+  plan: PlanRow | null;
+  steps: StepResultRow[];
+  attempts: StepAttemptRow[];
+  guidance: GuidanceNoteRow[];
+}
+
+export async function getSessionDetailRows(db: Queryable, sessionId: number): Promise<SessionDetailRows | null> {
+  const [head] = await db
+    .select({ ...listColumns, configYaml: configVersions.yaml })
+    .from(sessions)
+    .leftJoin(configVersions, eq(configVersions.id, sessions.configVersionId))
+    .where(eq(sessions.id, sessionId));
+  if (!head) return null;
+  const [planRows, steps, attempts, guidance] = await Promise.all([
+    db.select().from(plans).where(eq(plans.sessionId, sessionId)),
+    db.select().from(stepResults).where(eq(stepResults.sessionId, sessionId)).orderBy(asc(stepResults.stepId)),
+    db
+      .select()
+      .from(stepAttempts)
+      .where(eq(stepAttempts.sessionId, sessionId))
+      .orderBy(asc(stepAttempts.stepId), asc(stepAttempts.attempt)),
+    db
+      .select()
+      .from(guidanceNotes)
+      .where(eq(guidanceNotes.sessionId, sessionId))
+      .orderBy(asc(guidanceNotes.stepId), asc(guidanceNotes.sequence)),
+  ]);
+  return { session: toListRow(head), configYaml: head.configYaml, plan: planRows[0] ?? null, steps, attempts, guidance };
+}
+
+export async function listSessionEvents(
+  db: Queryable,
+  { sessionId, after, limit, types }: { sessionId: number; after: number; limit: number; types?: string[] },
+): Promise<TrajectoryEvent[]> {
+  const conditions = [eq(trajectoryEvents.sessionId, sessionId), gt(trajectoryEvents.seq, after)];
+  if (types && types.length > 0) conditions.push(inArray(trajectoryEvents.type, types));
+  const rows = await db
+    .select({ event: trajectoryEvents.event })
+    .from(trajectoryEvents)
+    .where(and(...conditions))
+    .orderBy(asc(trajectoryEvents.seq))
+    .limit(limit);
+  return rows.map((row) => row.event as TrajectoryEvent);
+}
+
+/** Seq of the session's terminal event, or null while it has none. */
+export async function terminalEventSeq(db: Queryable, sessionId: number): Promise<number | null> {
+  const [row] = await db
+    .select({ seq: trajectoryEvents.seq })
+    .from(trajectoryEvents)
+    .where(and(eq(trajectoryEvents.sessionId, sessionId), inArray(trajectoryEvents.type, [...TERMINAL_EVENT_TYPES])))
+    .orderBy(asc(trajectoryEvents.seq))
+    .limit(1);
+  return row?.seq ?? null;
+}
+
+export interface DailyPoint {
+  day: string;
+  sessions: number;
+  meanReward: number | null;
+  costUsd: number;
+}
+
+/** One point per UTC day with sessions created on or after `since`, oldest first. */
+export async function dailySessionSeries(db: Queryable, since: Date): Promise<DailyPoint[]> {
+  const rows = await queryRows<{ day: string; sessions: number; mean_reward: number | null; cost_usd: number }>(
+    db,
+    sql`select to_char(date_trunc('day', ${sessions.createdAt} at time zone 'UTC'), 'YYYY-MM-DD') as day,
+               count(*)::int as sessions,
+               avg(${sessions.rewardScore})::float8 as mean_reward,
+               coalesce(sum(${sessions.costUsd}), 0)::float8 as cost_usd
+          from ${sessions}
+         where ${sessions.createdAt} >= ${since.toISOString()}::timestamptz
+         group by 1
+         order by 1`,
+  );
+  return rows.map((row) => ({
+    day: row.day,
+    sessions: Number(row.sessions),
+    meanReward: row.mean_reward === null ? null : Number(row.mean_reward),
+    costUsd: Number(row.cost_usd),
+  }));
+}
+
+export interface SessionTotals {
+  sessions: number;
+  active: number;
+  costUsd: number;
+  judgeOutcomes: number;
+  escalations: number;
+}
+
+export async function sessionTotals(db: Queryable): Promise<SessionTotals> {
+  const [row] = await db
+    .select({
+      sessions: sql<number>`count(*)::int`,
+      active: sql<number>`(count(*) filter (where ${inArray(sessions.status, ["running", "queued"])}))::int`,
+      costUsd: sql<number>`coalesce(sum(${sessions.costUsd}), 0)::float8`,
+      judgeOutcomes: sql<number>`coalesce(sum(${sessions.judgeOutcomes}), 0)::int`,
+      escalations: sql<number>`coalesce(sum(${sessions.escalations}), 0)::int`,
+    })
+    .from(sessions);
+  return {
+    sessions: Number(row?.sessions ?? 0),
+    active: Number(row?.active ?? 0),
+    costUsd: Number(row?.costUsd ?? 0),
+    judgeOutcomes: Number(row?.judgeOutcomes ?? 0),
+    escalations: Number(row?.escalations ?? 0),
+  };
+}
