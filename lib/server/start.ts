@@ -3,4 +3,26 @@ import { installSignalHandlers } from "./shutdown";
 /** Everything the dashboard process does once at start-up. */
 export async function startServerProcess(): Promise<void> {
   installSignalHandlers();
+  // `next build` loads instrumentation too; it must not open the database.
+  if (process.env.NEXT_PHASE === "phase-production-build") return;
+  void recoverUnfinishedRuns();
+}
+
+/**
+ * Sessions a dead process left queued/running become `interrupted`. Not awaited: the server starts
+ * serving at once, and the run manager waits for this before it creates any session.
+ */
+async function recoverUnfinishedRuns(): Promise<void> {
+  try {
+    const { getRunManager } = await import("@/lib/runs/process");
+    const report = await getRunManager().recover();
+    if (report.interrupted.length > 0) {
+      console.log(`Marked ${report.interrupted.length} unfinished session(s) as interrupted: ${report.interrupted.join(", ")}`);
+    }
+    for (const failure of report.failed) {
+      console.error(`could not mark session ${failure.sessionId} as interrupted: ${failure.error}`);
+    }
+  } catch (error) {
+    console.error("start-up recovery of unfinished sessions failed (retried before the next run starts):", error);
+  }
 }
