@@ -226,7 +226,7 @@ describe("createLlmClient against the scripted server", () => {
 
   it("needs no key when api_key_env is null", async () => {
     server.setRules([{ reply: { content: "local model" } }]);
-    const params = { ...llm(), api_key_env: null } as unknown as LLMParameters;
+    const params = llm({ api_key_env: null });
     const reply = await createLlmClient(params, { env: {} }).complete(plannerRequest());
     expect(reply.content).toBe("local model");
     expect(server.requests[0]?.headers.authorization).toMatch(/^Bearer \S+/);

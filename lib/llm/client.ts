@@ -143,7 +143,7 @@ async function startBuiltinDemo() {
 
 function apiKeyFrom(params: LLMParameters, env: Environment, label: string): string {
   // `api_key_env: null` (an Atlas extension) marks servers that need no key: Ollama, vLLM, the demo.
-  const variable = (params as { api_key_env: string | null }).api_key_env;
+  const variable = params.api_key_env;
   if (variable === null) return PLACEHOLDER_API_KEY;
   const key = env[variable];
   if (key === undefined || key === "") {
