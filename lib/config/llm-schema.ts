@@ -13,9 +13,15 @@ export const RetryPolicySchema = z
       .number()
       .min(0)
       .default(1.0)
-      .describe("Linear backoff: the wait before attempt n+1 is backoff_seconds × n."),
+      .describe(
+        "Base wait between tries. HTTP agents wait backoff_seconds × n before try n+1 (upstream); " +
+          "LLM calls back off exponentially from it with jitter, honour Retry-After and wait at most 30 s at a time.",
+      ),
   })
-  .describe("Retry policy for a network call.");
+  .describe(
+    "Retry policy for a network call. HTTP agents make `attempts` tries in all; LLM calls always get at least 3 tries " +
+      "on transient errors (408/409/429/5xx, timeouts, network errors), and `attempts` up to 5 raises that.",
+  );
 export type RetryPolicy = z.infer<typeof RetryPolicySchema>;
 
 export const LLM_PROVIDERS = ["openai", "anthropic", "azure-openai", "bedrock", "google", "gemini", "xai"] as const;
