@@ -57,7 +57,7 @@ export const runCommand: Command = async (args, io) => {
       configPath,
       store: database ? databaseSessionStore(database.db) : null,
       signal: controller.signal,
-      env: io.env,
+      env: io.env as NodeJS.ProcessEnv,
       ...(sessionMetadata ? { sessionMetadata } : {}),
       onEvent: (event) => {
         const lines = renderer.render(event);
