@@ -48,10 +48,13 @@ export function selectionWhere(filters: SelectionFilters, ids?: readonly number[
   return sql.join(conditions, sql` and `);
 }
 
-/** Newest first; in session-id mode, the order the ids were given (upstream keeps it). */
+/**
+ * Newest first (upstream); sessions created at the same instant in insertion order, so that an import, which
+ * inserts in file order, exports them again in the same order. In session-id mode, the order the ids were given.
+ */
 export function selectionOrder(filters: Pick<ExportFilters, "sessionIds">, ids?: readonly number[]): SQL {
   const order = ids ?? filters.sessionIds;
-  if (order.length === 0) return sql`s.created_at desc, s.id desc`;
+  if (order.length === 0) return sql`s.created_at desc, s.id asc`;
   const cases = sql.join(
     order.map((id, index) => sql`when ${id}::int then ${index}::int`),
     sql` `,
@@ -74,7 +77,9 @@ export interface SessionPageRequest {
 
 export async function selectSessionPage(db: Queryable, request: SessionPageRequest): Promise<SessionRowForExport[]> {
   const { cursor, offset = 0 } = request;
-  const after = cursor ? sql`and (s.created_at, s.id) < (${cursor.createdAt}::timestamptz, ${cursor.id})` : sql``;
+  const after = cursor
+    ? sql`and (s.created_at < ${cursor.createdAt}::timestamptz or (s.created_at = ${cursor.createdAt}::timestamptz and s.id > ${cursor.id}))`
+    : sql``;
   const rows = await queryRows<SessionRowForExport & Record<string, unknown>>(
     db,
     sql`select s.id, s.task, s.status, s.metadata, s.final_answer as "finalAnswer", s.error,

@@ -199,6 +199,11 @@ function sessionMetadata(bundle: SessionBundle, events: ExportedEvent[]): JsonOb
 function atlasSessionBlock(session: SessionRowForExport, bundle: SessionBundle, kept: number): JsonObject {
   const block: JsonObject = {
     schema_version: EXPORT_SCHEMA_VERSION,
+    // The row's own values: an importer can tell them from same-named keys of the user's metadata.
+    session_id: session.id,
+    status: session.status,
+    created_at: pythonIsoTimestamp(session.createdAt),
+    completed_at: session.completedAt === null ? null : pythonIsoTimestamp(session.completedAt),
     source: session.source,
     config_name: session.configName,
     config_hash: session.configHash,

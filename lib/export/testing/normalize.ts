@@ -26,14 +26,14 @@ export function withoutAtlasAdditions(record: JsonObject): JsonObject {
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 /**
- * Replaces database ids (sessions, event rows, the event envelope's `sessionId`) and every timestamp by
- * placeholders, and `source` (run / import) by a marker; everything else must match byte for byte.
+ * Replaces database ids (sessions, event rows, the event envelope's `sessionId`) and, unless asked to keep them,
+ * every timestamp by placeholders, and `source` (run / import) by a marker; everything else must match byte for byte.
  */
-export function normaliseVolatile(line: string): string {
+export function normaliseVolatile(line: string, options: { keepTimestamps?: boolean } = {}): string {
   const record = JSON.parse(line) as JsonObject;
   return JSON.stringify(
     walk(record, (key, value, parent) => {
-      if (typeof value === "string" && TIMESTAMP.test(value)) return "<timestamp>";
+      if (!options.keepTimestamps && typeof value === "string" && TIMESTAMP.test(value)) return "<timestamp>";
       if (key === "session_id" && typeof value === "number") return "<session-id>";
       if (key === "sessionId" && typeof value === "number") return "<session-id>";
       // Event row ids; plan step ids are data and stay.
@@ -52,4 +52,34 @@ function walk(value: unknown, replace: Replace, key = "", parent: JsonObject | n
   if (Array.isArray(value)) return value.map((item) => walk(item, replace));
   if (!isObject(value)) return value;
   return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, walk(item, replace, name, value)]));
+}
+
+/** The JSON path of the first difference between two JSON texts (key order included), or null when equal. */
+export function firstDifference(left: string, right: string): string | null {
+  return diff(JSON.parse(left), JSON.parse(right), "$");
+}
+
+function diff(left: unknown, right: unknown, path: string): string | null {
+  if (Array.isArray(left) && Array.isArray(right)) {
+    for (let index = 0; index < Math.max(left.length, right.length); index += 1) {
+      const found = diff(left[index], right[index], `${path}[${index}]`);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (isObject(left) && isObject(right)) {
+    const leftKeys = Object.keys(left);
+    const rightKeys = Object.keys(right);
+    if (leftKeys.join("\u0000") !== rightKeys.join("\u0000")) {
+      return `${path}: keys ${JSON.stringify(leftKeys)} vs ${JSON.stringify(rightKeys)}`;
+    }
+    for (const key of leftKeys) {
+      const found = diff(left[key], right[key], `${path}.${key}`);
+      if (found) return found;
+    }
+    return null;
+  }
+  return JSON.stringify(left) === JSON.stringify(right)
+    ? null
+    : `${path}: ${JSON.stringify(left)?.slice(0, 200)} vs ${JSON.stringify(right)?.slice(0, 200)}`;
 }

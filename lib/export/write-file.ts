@@ -1,0 +1,35 @@
+/** Writes streamed lines to a file with backpressure, atomically: the target appears only once complete. */
+import { createWriteStream, mkdirSync, renameSync, rmSync } from "node:fs";
+import { once } from "node:events";
+import os from "node:os";
+import path from "node:path";
+
+/** `~` expanded and made absolute against `cwd` (upstream: `Path(output).expanduser().resolve()`). */
+export function resolveOutputPath(output: string, cwd: string, home = os.homedir()): string {
+  const expanded = output === "~" ? home : output.startsWith("~/") ? path.join(home, output.slice(2)) : output;
+  return path.resolve(cwd, expanded);
+}
+
+/**
+ * Streams `lines` into `target` through a temporary sibling, renamed over the target when every line is written.
+ * A failure removes the temporary file and leaves any previous file untouched.
+ */
+export async function writeLinesAtomically(target: string, lines: AsyncIterable<string>): Promise<void> {
+  mkdirSync(path.dirname(target), { recursive: true });
+  const temporary = `${target}.partial-${process.pid}`;
+  const stream = createWriteStream(temporary, { encoding: "utf8" });
+  const failed = once(stream, "error").then(([error]) => Promise.reject(error as Error));
+  failed.catch(() => undefined);
+  try {
+    for await (const line of lines) {
+      if (!stream.write(line)) await Promise.race([once(stream, "drain"), failed]);
+    }
+    stream.end();
+    await Promise.race([once(stream, "finish"), failed]);
+    renameSync(temporary, target);
+  } catch (error) {
+    stream.destroy();
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
