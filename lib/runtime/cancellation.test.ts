@@ -1,0 +1,157 @@
+/**
+ * Cancellation: the session ends `cancelled` within a second, no LLM or agent call starts after the
+ * abort, calls in flight are aborted, and the python worker is gone.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startScriptedLlm } from "@/lib/llm/scripted/server";
+import type { ScriptedLlm } from "@/lib/llm/scripted/types";
+import type { EventOf, TrajectoryEvent } from "./events";
+import { run } from "./run";
+import { functionAgent, modeOf } from "./testing/agents";
+import { TEST_ENV, testConfig } from "./testing/config";
+import { agreeingJudges, keepPlanReview } from "./testing/scripts";
+
+let server: ScriptedLlm;
+let scratch: string;
+beforeAll(async () => {
+  server = await startScriptedLlm();
+  scratch = await mkdtemp(path.join(tmpdir(), "atlas-cancel-"));
+});
+afterAll(async () => {
+  await server.close();
+  await rm(scratch, { recursive: true, force: true });
+});
+beforeEach(() => server.reset());
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; !condition(); waited += 10) {
+    if (waited > 20_000) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function typed(events: TrajectoryEvent[]) {
+  return <T extends TrajectoryEvent["type"]>(type: T) => events.filter((event): event is EventOf<T> => event.type === type);
+}
+
+describe("cancellation", () => {
+  it("cancels mid-step: session cancelled within 1 s, nothing new starts, the python worker is gone", async () => {
+    server.setRules([keepPlanReview(), { caller: "validation", reply: { json: { valid: true } } }, agreeingJudges()]);
+    const pidFile = path.join(scratch, "worker.pid");
+    const config = testConfig({
+      llmUrl: server.url,
+      extra: {
+        agent: {
+          type: "python",
+          name: "slow",
+          system_prompt: "Slow agent.",
+          import_path: "slow_agent",
+          attribute: "run_agent",
+          working_directory: path.resolve(import.meta.dirname, "testing"),
+        },
+      },
+    });
+    const controller = new AbortController();
+    const events: TrajectoryEvent[] = [];
+    const running = run({
+      task: "Think",
+      config,
+      store: null,
+      env: { ...TEST_ENV, PATH: process.env.PATH ?? "", ATLAS_TEST_PID_FILE: pidFile } as NodeJS.ProcessEnv,
+      signal: controller.signal,
+      onEvent: (event) => events.push(event),
+    });
+    let settled = false;
+    void running.finally(() => (settled = true));
+    await until(() => settled || (existsSync(pidFile) && readFileSync(pidFile, "utf8") !== ""), "the step call to reach python");
+    expect(settled, JSON.stringify(events.at(-1))).toBe(false);
+    const pid = Number(readFileSync(pidFile, "utf8"));
+    expect(processExists(pid)).toBe(true);
+    const requestsAtCancel = server.requests.length;
+
+    const cancelledAt = performance.now();
+    controller.abort();
+    const result = await running;
+    const elapsedMs = performance.now() - cancelledAt;
+
+    expect(result.status).toBe("cancelled");
+    expect(elapsedMs).toBeLessThan(1000);
+    expect(processExists(pid)).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(server.requests).toHaveLength(requestsAtCancel);
+    const ofType = typed(events);
+    expect(events.at(-1)?.type).toBe("session.cancelled");
+    expect(ofType("session.cancelled")).toHaveLength(1);
+    expect(ofType("step.finished")).toEqual([expect.objectContaining({ stepId: 1, status: "cancelled" })]);
+    expect(ofType("attempt.finished")).toEqual([expect.objectContaining({ outcome: "cancelled" })]);
+  });
+
+  it("aborts an LLM call in flight and starts no further call", async () => {
+    server.setRules([keepPlanReview(), { caller: "validation", reply: { hang: true } }, agreeingJudges()]);
+    const agent = functionAgent((call) =>
+      modeOf(call.metadata) === "planning"
+        ? JSON.stringify({ steps: [{ id: 1, description: "A" }, { id: 2, description: "B" }] })
+        : "answer",
+    );
+    const controller = new AbortController();
+    const events: TrajectoryEvent[] = [];
+    const running = run({
+      task: "t",
+      config: testConfig({ llmUrl: server.url }),
+      store: null,
+      env: TEST_ENV,
+      adapter: agent,
+      signal: controller.signal,
+      onEvent: (event) => events.push(event),
+    });
+    await until(() => server.requests.filter((request) => request.callerRole === "validation").length === 2, "both validations to hang");
+    const requestsAtCancel = server.requests.length;
+    const agentCallsAtCancel = agent.calls.length;
+    const cancelledAt = performance.now();
+    controller.abort("stop now");
+    const result = await running;
+    expect(performance.now() - cancelledAt).toBeLessThan(1000);
+    expect(result).toMatchObject({ status: "cancelled", error: "stop now" });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(server.requests).toHaveLength(requestsAtCancel);
+    expect(agent.calls).toHaveLength(agentCallsAtCancel);
+    const ofType = typed(events);
+    expect(ofType("session.cancelled")[0]?.reason).toBe("stop now");
+    expect(ofType("llm.call").filter((event) => event.stage === "validation").map((event) => event.error)).toEqual(["cancelled", "cancelled"]);
+    expect(ofType("step.finished").map((event) => event.status)).toEqual(["cancelled", "cancelled"]);
+    expect(agent.closed).toBe(0); // a caller-supplied adapter is the caller's to close
+  });
+
+  it("does nothing but record the cancellation when the signal is already aborted", async () => {
+    const agent = functionAgent(() => "never");
+    const controller = new AbortController();
+    controller.abort();
+    const events: TrajectoryEvent[] = [];
+    const result = await run({
+      task: "t",
+      config: testConfig({ llmUrl: server.url }),
+      store: null,
+      env: TEST_ENV,
+      adapter: agent,
+      signal: controller.signal,
+      onEvent: (event) => events.push(event),
+    });
+    expect(result.status).toBe("cancelled");
+    expect(events.map((event) => event.type)).toEqual(["session.started", "session.cancelled"]);
+    expect(agent.calls).toHaveLength(0);
+    expect(server.requests).toHaveLength(0);
+  });
+});
