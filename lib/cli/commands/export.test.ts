@@ -1,0 +1,181 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openMigratedDatabase } from "@/lib/db/open";
+import { createTestDatabase, postgresUnavailableReason, type TestDatabase } from "@/lib/db/testing/databases";
+import { seedSet, type SeededSession } from "@/lib/export/testing/seed-set";
+import type { CommandIO } from "../io";
+import { main } from "../main";
+
+const run = promisify(execFile);
+const repoRoot = path.resolve(import.meta.dirname, "../../..");
+const postgresSkip = await postgresUnavailableReason();
+if (postgresSkip) console.warn(`atlas export/import CLI tests on postgres skipped: ${postgresSkip}`);
+
+function captureIO(env: NodeJS.ProcessEnv, cwd: string) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CommandIO = { stdout: (text) => out.push(text), stderr: (text) => err.push(text), isTTY: false, env, cwd };
+  return { io, stdout: () => out.join(""), stderr: () => err.join("") };
+}
+
+describe.skipIf(postgresSkip)("atlas export / atlas import (postgres)", () => {
+  let database: TestDatabase;
+  let seeded: Map<string, SeededSession>;
+  let folder: string;
+  const cli = async (args: string[]) => {
+    const capture = captureIO({ HOME: folder }, folder);
+    const code = await main(args, capture.io);
+    return { code, stdout: capture.stdout(), stderr: capture.stderr() };
+  };
+  const withDb = (...args: string[]) => [...args, "--database-url", database.url!];
+
+  beforeAll(async () => {
+    database = await createTestDatabase("postgres");
+    seeded = await seedSet(database.db);
+    folder = mkdtempSync(path.join(os.tmpdir(), "atlas-export-cli-"));
+  });
+  afterAll(async () => {
+    await database?.close();
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  });
+
+  it("writes every session, reports progress per batch and the upstream completion line", async () => {
+    const result = await cli(withDb("export", "--output", "out/all.jsonl", "--batch-size", "3"));
+    expect(result.code).toBe(0);
+    const lines = readFileSync(path.join(folder, "out/all.jsonl"), "utf8").trimEnd().split("\n");
+    expect(lines).toHaveLength(7);
+    expect(result.stderr).toBe(
+      [
+        "exported 3 sessions (4 steps)…",
+        "exported 6 sessions (9 steps)…",
+        "exported 7 sessions (11 steps)…",
+        "INFO Completed export of 7 sessions (11 steps).",
+        "",
+      ].join("\n"),
+    );
+    expect(existsSync(path.join(folder, "out/all.jsonl.partial-" + process.pid))).toBe(false);
+  });
+
+  it("expands ~ in --output and overwrites an existing file", async () => {
+    writeFileSync(path.join(folder, "home.jsonl"), "old content\n".repeat(100));
+    const result = await cli(withDb("export", "--output", "~/home.jsonl", "--limit", "1", "--quiet"));
+    expect(result).toMatchObject({ code: 0, stderr: "", stdout: "" });
+    const text = readFileSync(path.join(folder, "home.jsonl"), "utf8");
+    expect(text.split("\n").filter(Boolean)).toHaveLength(1);
+    expect(JSON.parse(text).session_metadata.session_id).toBe(seeded.get("long")!.sessionId);
+  });
+
+  it("filters with every flag the shared schema knows", async () => {
+    const churn = seeded.get("churn")!.sessionId;
+    const failed = seeded.get("failed")!.sessionId;
+    const ids = async (...args: string[]) => {
+      const result = await cli(withDb("export", "--output", "-", "--quiet", ...args));
+      return result.stdout.trimEnd().split("\n").filter(Boolean).map((line) => JSON.parse(line).session_metadata.session_id);
+    };
+    expect(await ids("--session-id", String(failed), "--session-id", String(churn))).toEqual([failed, churn]);
+    expect(await ids("--status", "failed", "--status", "CANCELLED")).toEqual([seeded.get("cancelled")!.sessionId, failed]);
+    expect(await ids("--since", "2025-10-02", "--until", "2025-10-03")).toEqual([churn]);
+    expect(await ids("--config-name", "finance", "--offset", "1", "--limit", "1")).toEqual([churn]);
+    expect(await ids("--search", "board memo")).toEqual([failed]);
+    // Session reward = mean of rewarded steps: revenue (0.8, 0.9), cancelled (0.85) and long (0.9, 0.8) reach 0.85.
+    const atLeast085 = ["revenue", "cancelled", "long"].map((key) => seeded.get(key)!.sessionId);
+    expect((await ids("--min-reward", "0.85")).sort()).toEqual(atLeast085.sort());
+    const limited = await cli(withDb("export", "--output", "-", "--quiet", "--session-id", String(seeded.get("long")!.sessionId), "--trajectory-event-limit", "5"));
+    const record = JSON.parse(limited.stdout);
+    expect(record.trajectory_events).toHaveLength(5);
+    expect(record.session_metadata.atlas.trajectory_events_truncated).toEqual({ kept: 5, total: seeded.get("long")!.eventCount });
+  });
+
+  it("writes the steps and pairs formats and counts their lines", async () => {
+    const steps = await cli(withDb("export", "--output", "-", "--format", "steps", "--status", "failed"));
+    expect(steps.code).toBe(0);
+    expect(steps.stdout.trimEnd().split("\n")).toHaveLength(1);
+    expect(steps.stderr).toContain("INFO Wrote 1 step lines.");
+    const pairs = await cli(withDb("export", "--output", "-", "--format", "pairs"));
+    expect(pairs.stdout.trimEnd().split("\n")).toHaveLength(4);
+    const none = await cli(withDb("export", "--output", "-", "--format", "pairs", "--status", "failed"));
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain("WARNING No pairs lines were written: no step was retried and then accepted.");
+  });
+
+  it("exits 1 with the upstream warning when nothing matches, leaving an empty file", async () => {
+    const result = await cli(withDb("export", "--output", "empty.jsonl", "--status", "queued", "--quiet"));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe("WARNING No sessions were exported. Verify your filters and database contents.\n");
+    expect(readFileSync(path.join(folder, "empty.jsonl"), "utf8")).toBe("");
+  });
+
+  it("rejects bad flags with the flag name and the usage", async () => {
+    const missing = await cli(withDb("export"));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("--output is required");
+    const bad = await cli(withDb("export", "--output", "-", "--limit", "ten", "--since", "2025-13-01", "--format", "csv"));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--limit: limit must be an integer");
+    expect(bad.stderr).toContain("--since: since is not a real date: 2025-13-01");
+    expect(bad.stderr).toContain("--format: ");
+    expect(bad.stderr).toContain("Usage: atlas export");
+  });
+
+  it("imports a file, skips it the second time and reports malformed lines with their numbers", async () => {
+    const exported = path.join(folder, "roundtrip.jsonl");
+    expect((await cli(withDb("export", "--output", exported, "--quiet", "--limit", "2"))).code).toBe(0);
+    const target = await createTestDatabase("postgres");
+    try {
+      const importInto = (file: string) => cli(["import", file, "--database-url", target.url!]);
+      const first = await importInto(exported);
+      expect(first).toMatchObject({ code: 0, stdout: "Summary: imported 2, skipped 0.\n" });
+      const second = await importInto(exported);
+      expect(second.stdout).toBe("Summary: imported 0, skipped 2 (already imported 2, malformed 0).\n");
+      const broken = path.join(folder, "broken.jsonl");
+      writeFileSync(broken, `${readFileSync(exported, "utf8")}{"task": 1, "steps": []}\n\nnot json\n`);
+      const third = await importInto(broken);
+      expect(third.code).toBe(1);
+      expect(third.stderr).toContain("broken.jsonl:3: task: task must be a string");
+      expect(third.stderr).toContain("broken.jsonl:5: not valid JSON");
+      expect(third.stdout).toMatch(/^Summary: imported 0, skipped 4 \(already imported 2, malformed 2: line 3: task: task must be a string; line 5: not valid JSON/);
+      expect((await cli(["import", "nope.jsonl", "--database-url", target.url!])).stderr).toContain("no such file: nope.jsonl");
+    } finally {
+      await target.close();
+    }
+  });
+
+  it("runs as the real `atlas` binary and streams to a pipe", async () => {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ["lib/cli/bin.mjs", "export", "--output", "-", "--database-url", database.url!, "--status", "succeeded"],
+      { cwd: repoRoot, env: { ...process.env, DATABASE_URL: "" }, maxBuffer: 64 * 1024 * 1024 },
+    );
+    expect(stdout.trimEnd().split("\n")).toHaveLength(5);
+    expect(stderr).toContain("INFO Completed export of 5 sessions (9 steps).");
+  });
+});
+
+describe("atlas export from the embedded database", () => {
+  let folder: string;
+
+  beforeAll(async () => {
+    folder = mkdtempSync(path.join(os.tmpdir(), "atlas-export-pglite-"));
+    const handle = await openMigratedDatabase({ driver: "pglite", dataDir: path.join(folder, "pgdata") });
+    try {
+      await seedSet(handle.db);
+    } finally {
+      await handle.close();
+    }
+  });
+  afterAll(() => {
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  });
+
+  it("reads ATLAS_DATA_DIR when no URL is given", async () => {
+    const capture = captureIO({ ATLAS_DATA_DIR: path.join(folder, "pgdata") }, folder);
+    const code = await main(["export", "--output", "x.jsonl", "--format", "steps"], capture.io);
+    expect(code).toBe(0);
+    expect(readFileSync(path.join(folder, "x.jsonl"), "utf8").trimEnd().split("\n")).toHaveLength(11);
+    expect(capture.stderr()).toContain("INFO Completed export of 7 sessions (11 steps).");
+  });
+});
