@@ -17,7 +17,10 @@ const EXTENSION = ".yaml";
 
 /** Read at call time so tests and the CLI can point it elsewhere. */
 export function examplesDir(): string {
-  return path.resolve(process.env.ATLAS_CONFIGS_DIR || path.join(process.cwd(), "configs", "examples"));
+  const configured = process.env.ATLAS_CONFIGS_DIR;
+  // Examples are read from the install at run time; the bundler must not trace (copy) them into the build.
+  if (configured) return path.resolve(/* turbopackIgnore: true */ configured);
+  return path.join(/* turbopackIgnore: true */ process.cwd(), "configs", "examples");
 }
 
 /** Example files by name; a missing folder means no examples. Files whose stem cannot be a name are skipped. */
@@ -25,7 +28,7 @@ export async function listExampleFiles(): Promise<ExampleFile[]> {
   const dir = examplesDir();
   let entries: string[];
   try {
-    entries = await readdir(dir);
+    entries = await readdir(/* turbopackIgnore: true */ dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw new AtlasError("unavailable", `cannot list example configs in ${dir}: ${errorMessage(error)}`, { cause: error });
@@ -51,7 +54,7 @@ export async function readExampleFile(stem: string): Promise<ExampleFile | null>
   // The stem pattern already forbids separators and "..": this is the second lock on the same door.
   if (path.dirname(filePath) !== dir) return null;
   try {
-    return { name: exampleName(stem), stem, path: filePath, yaml: await readFile(filePath, "utf8") };
+    return { name: exampleName(stem), stem, path: filePath, yaml: await readFile(/* turbopackIgnore: true */ filePath, "utf8") };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "EISDIR") return null;
