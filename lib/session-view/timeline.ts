@@ -3,7 +3,7 @@
  * until it starts), then any recorded step the plan does not list. Linear in the number of steps.
  */
 import { dependencyIds } from "./plan-layout";
-import type { SessionView, StepDetail } from "./types";
+import type { LiveState, SessionView, StepDetail } from "./types";
 
 export interface StepRow {
   stepId: number;
@@ -14,7 +14,7 @@ export interface StepRow {
   detail: StepDetail | null;
 }
 
-export function buildStepRows(view: Pick<SessionView, "plan" | "steps" | "live">): StepRow[] {
+export function buildStepRows(view: Pick<SessionView, "plan" | "steps"> & { live: Pick<LiveState, "scheduled"> }): StepRow[] {
   const details = new Map(view.steps.map((step) => [step.stepId, step]));
   const rows: StepRow[] = [];
   const listed = new Set<number>();

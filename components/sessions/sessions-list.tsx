@@ -1,0 +1,81 @@
+"use client";
+
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useMemo } from "react";
+import { Button } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { ErrorNotice } from "@/components/ui/error-notice";
+import { Spinner } from "@/components/ui/spinner";
+import type { AtlasError } from "@/lib/errors";
+import { filtersFromParams, filtersToParams, hasFilters, type SessionFilters } from "@/lib/session-view/list-filters";
+import { isActive, launchConfigsQuery, sessionListQuery } from "@/lib/session-view/queries";
+import { SessionFiltersForm } from "./session-filters";
+import { SessionsTable } from "./sessions-table";
+
+/** The filters are the URL: reading derives them, applying replaces the URL. */
+export function SessionsList() {
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const queryString = params.toString();
+  const filters = useMemo(() => filtersFromParams(new URLSearchParams(queryString)), [queryString]);
+  const list = useInfiniteQuery(sessionListQuery(filters));
+  const configs = useQuery(launchConfigsQuery());
+  const sessions = useMemo(() => list.data?.pages.flatMap((page) => page.sessions) ?? [], [list.data]);
+  const live = sessions.some((session) => isActive(session.status));
+
+  function apply(next: SessionFilters) {
+    const query = filtersToParams(next).toString();
+    router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
+  }
+
+  return (
+    <>
+      <SessionFiltersForm key={queryString} filters={filters} configNames={configs.data?.configs.map((config) => config.name) ?? []} onApply={apply} />
+      {list.isError ? <ErrorNotice error={list.error as AtlasError} title="Could not load sessions" /> : null}
+      {list.isPending ? (
+        <p className="flex items-center gap-2 text-sm text-slate-600">
+          <Spinner /> Loading sessions…
+        </p>
+      ) : null}
+      {list.isSuccess && sessions.length === 0 ? (
+        hasFilters(filters) ? (
+          <EmptyState title="No session matches these filters" testId="sessions-empty">
+            Widen the date or reward range, untick some statuses, or{" "}
+            <Link href={pathname} className="text-blue-700 hover:underline">
+              clear all filters
+            </Link>
+            .
+          </EmptyState>
+        ) : (
+          <EmptyState title="No sessions yet" testId="sessions-empty">
+            Every run you launch is recorded here.{" "}
+            <Link href="/runs/new" className="text-blue-700 hover:underline">
+              Launch a run
+            </Link>{" "}
+            — the offline demo config needs no API key.
+          </EmptyState>
+        )
+      ) : null}
+      {sessions.length > 0 ? (
+        <>
+          <SessionsTable sessions={sessions} />
+          <div className="mt-3 flex items-center gap-3 text-sm text-slate-600">
+            <span data-testid="sessions-count">
+              Showing {sessions.length} session{sessions.length === 1 ? "" : "s"}
+              {list.hasNextPage ? "; more are older" : ""}.
+            </span>
+            {live ? <span className="text-xs text-blue-700">Refreshing every 2 s while runs are active.</span> : null}
+            {list.hasNextPage ? (
+              <Button variant="secondary" data-testid="load-more-sessions" disabled={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
+                {list.isFetchingNextPage ? "Loading…" : "Load more"}
+              </Button>
+            ) : null}
+          </div>
+        </>
+      ) : null}
+    </>
+  );
+}

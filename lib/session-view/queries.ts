@@ -1,0 +1,151 @@
+/**
+ * React Query keys and option factories for the runs/sessions pages (browser side of the HTTP
+ * contract in lib/sessions/api-types.ts). One place decides what is cached under which key.
+ */
+import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
+import { fetchJson } from "@/lib/http/api-client";
+import { TERMINAL_STATUSES, type SessionStatus } from "@/lib/runtime/types";
+import type { EventLogPage as EventLogPageBody, Overview, SessionDetail, SessionListResponse } from "@/lib/sessions/api-types";
+import { addExtraEvent, EXTRA_EVENT_TYPES } from "./extras";
+import { eventLogQuery, filterKey, nextPageCursor, type EventLogFilter, type EventLogPage } from "./event-log";
+import { filtersToParams, sessionsApiQuery, type SessionFilters } from "./list-filters";
+import { toSessionView, type ExtrasIndex, type SessionView } from "./types";
+
+export const SESSION_PAGE_SIZE = 50;
+export const EVENT_LOG_PAGE_SIZE = 200;
+const HISTORY_PAGE_SIZE = 1000;
+const LIVE_REFRESH_MS = 2000;
+
+export const sessionKeys = {
+  all: ["sessions"] as const,
+  lists: () => ["sessions", "list"] as const,
+  list: (filters: SessionFilters) => ["sessions", "list", filtersToParams(filters).toString()] as const,
+  detail: (id: number) => ["sessions", "detail", id] as const,
+  extras: (id: number) => ["sessions", "detail", id, "extras"] as const,
+  eventLogs: (id: number) => ["sessions", "detail", id, "event-log"] as const,
+  eventLog: (id: number, filter: EventLogFilter, start: number) =>
+    ["sessions", "detail", id, "event-log", filterKey(filter), start] as const,
+};
+
+export const overviewKey = ["overview"] as const;
+
+export const launchConfigKeys = {
+  list: ["launch-configs"] as const,
+  detail: (name: string) => ["launch-configs", name] as const,
+};
+
+export function isActive(status: SessionStatus | string): boolean {
+  return !TERMINAL_STATUSES.includes(status as SessionStatus);
+}
+
+export function sessionQuery(id: number) {
+  return queryOptions({
+    queryKey: sessionKeys.detail(id),
+    queryFn: async (): Promise<SessionView> => toSessionView(await fetchJson<SessionDetail>(`/api/sessions/${id}`)),
+    // The event stream keeps a live snapshot current; a refetch could only race it.
+    staleTime: Number.POSITIVE_INFINITY,
+    // A refetched snapshot keeps the extras that only arrived as live events.
+    structuralSharing: (previous: unknown, next: unknown) => keepLiveState(previous as SessionView | undefined, next as SessionView),
+    retry: (failures, error) => failures < 2 && (error as { code?: string }).code !== "not_found",
+  });
+}
+
+export function keepLiveState(previous: SessionView | undefined, next: SessionView): SessionView {
+  if (!previous || previous.session.id !== next.session.id) return next;
+  // Never step back behind events already applied from the stream.
+  if (previous.session.lastSeq > next.session.lastSeq) return previous;
+  return { ...next, live: previous.live };
+}
+
+/** The extras (tool calls, samples, escalations, arbiter decisions) stored before the page opened. */
+export function sessionExtrasQuery(id: number, upToSeq: number) {
+  return queryOptions({
+    queryKey: sessionKeys.extras(id),
+    queryFn: async (): Promise<ExtrasIndex> => {
+      let index: ExtrasIndex = {};
+      let after = 0;
+      const filter = { types: [...EXTRA_EVENT_TYPES], actor: null, stepId: null };
+      for (;;) {
+        const page = await fetchEventPage(id, eventLogQuery(filter, after, HISTORY_PAGE_SIZE));
+        for (const event of page.events) if (event.seq <= upToSeq) index = addExtraEvent(index, event);
+        if (page.nextAfter === null || page.nextAfter >= upToSeq) return index;
+        after = page.nextAfter;
+      }
+    },
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+export function eventLogQueryOptions(id: number, filter: EventLogFilter, start: number) {
+  return infiniteQueryOptions({
+    queryKey: sessionKeys.eventLog(id, filter, start),
+    initialPageParam: start,
+    queryFn: async ({ pageParam }): Promise<EventLogPage> => {
+      const page = await fetchEventPage(id, eventLogQuery(filter, pageParam, EVENT_LOG_PAGE_SIZE));
+      return { events: page.events, after: pageParam, full: page.nextAfter !== null };
+    },
+    getNextPageParam: (_last, pages) => nextPageCursor(pages),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+async function fetchEventPage(id: number, query: string): Promise<Pick<EventLogPageBody, "events" | "nextAfter">> {
+  return fetchJson<EventLogPageBody>(`/api/sessions/${id}/event-log?${query}`);
+}
+
+export function sessionListQuery(filters: SessionFilters) {
+  return infiniteQueryOptions({
+    queryKey: sessionKeys.list(filters),
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }) =>
+      fetchJson<SessionListResponse>(`/api/sessions?${sessionsApiQuery(filters, pageParam, SESSION_PAGE_SIZE)}`),
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    staleTime: 5_000,
+    // Poll only while a visible session can still change.
+    refetchInterval: (query) =>
+      query.state.data?.pages.some((page) => page.sessions.some((session) => isActive(session.status))) ? LIVE_REFRESH_MS : false,
+  });
+}
+
+export function overviewQuery() {
+  return queryOptions({
+    queryKey: overviewKey,
+    queryFn: () => fetchJson<Overview>("/api/overview"),
+    staleTime: 5_000,
+    refetchInterval: (query) => ((query.state.data?.running.length ?? 0) > 0 ? LIVE_REFRESH_MS : false),
+  });
+}
+
+export interface LaunchConfigSummary {
+  name: string;
+  source: "saved" | "example";
+  valid: boolean;
+  version?: number | null;
+  hash?: string;
+  description?: string;
+  issueCount?: number;
+}
+
+export interface LaunchConfigDetail {
+  name: string;
+  source: string;
+  yaml: string;
+  version: number | null;
+  hash: string;
+}
+
+export function launchConfigsQuery() {
+  return queryOptions({
+    queryKey: launchConfigKeys.list,
+    queryFn: () => fetchJson<{ configs: LaunchConfigSummary[] }>("/api/configs"),
+    staleTime: 10_000,
+  });
+}
+
+export function launchConfigQuery(name: string) {
+  return queryOptions({
+    queryKey: launchConfigKeys.detail(name),
+    queryFn: () => fetchJson<LaunchConfigDetail>(`/api/configs/${name.split("/").map(encodeURIComponent).join("/")}`),
+    staleTime: 10_000,
+  });
+}
