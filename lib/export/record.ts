@@ -220,8 +220,8 @@ function atlasSessionBlock(session: SessionRowForExport, bundle: SessionBundle, 
       llm_calls: session.llmCalls,
     },
     judging: { judge_outcomes: session.judgeOutcomes, escalations: session.escalations },
-    original_plan: session.originalPlan ?? null,
-    plan_review: session.review ?? null,
+    original_plan: session.originalPlan === null || session.originalPlan === undefined ? null : coercePlan(session.originalPlan).plan,
+    plan_review: isObject(session.review) ? withKeyOrder(session.review, ["mode", "concerns", "changes"]) : (session.review ?? null),
   };
   // Never truncate silently: a consumer can tell a short trajectory from a cut one.
   if (bundle.eventTotal > kept) block.trajectory_events_truncated = { kept, total: bundle.eventTotal };

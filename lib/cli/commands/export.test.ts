@@ -27,7 +27,7 @@ describe.skipIf(postgresSkip)("atlas export / atlas import (postgres)", () => {
   let seeded: Map<string, SeededSession>;
   let folder: string;
   const cli = async (args: string[]) => {
-    const capture = captureIO({ HOME: folder }, folder);
+    const capture = captureIO({ HOME: folder } as NodeJS.ProcessEnv, folder);
     const code = await main(args, capture.io);
     return { code, stdout: capture.stdout(), stderr: capture.stderr() };
   };
@@ -172,7 +172,7 @@ describe("atlas export from the embedded database", () => {
   });
 
   it("reads ATLAS_DATA_DIR when no URL is given", async () => {
-    const capture = captureIO({ ATLAS_DATA_DIR: path.join(folder, "pgdata") }, folder);
+    const capture = captureIO({ ATLAS_DATA_DIR: path.join(folder, "pgdata") } as NodeJS.ProcessEnv, folder);
     const code = await main(["export", "--output", "x.jsonl", "--format", "steps"], capture.io);
     expect(code).toBe(0);
     expect(readFileSync(path.join(folder, "x.jsonl"), "utf8").trimEnd().split("\n")).toHaveLength(11);
