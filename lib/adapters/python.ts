@@ -9,6 +9,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { PythonAgentConfig } from "@/lib/config";
 import { AtlasError } from "@/lib/errors";
+import { childEnv } from "@/lib/server/child-env";
 import { cancelledError, raceWithAbort, throwIfCancelled } from "./abort";
 import type { AdapterContext, AgentAdapter, AgentCall, AgentReply } from "./types";
 
@@ -67,7 +68,7 @@ export function createPythonAdapter(config: PythonAgentConfig, context: AdapterC
   const options: WorkerOptions = {
     interpreter: context.env.ATLAS_PYTHON || "python3",
     cwd: context.baseDir,
-    env: { ...context.env, PYTHONUNBUFFERED: "1", PYTHONIOENCODING: "utf-8" },
+    env: childEnv(context.env, { PYTHONUNBUFFERED: "1", PYTHONIOENCODING: "utf-8" }),
   };
   let worker: PythonWorker | null = null;
   let closed = false;

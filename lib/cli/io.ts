@@ -21,7 +21,3 @@ export type Command = (args: string[], io: CommandIO) => Promise<number>;
 
 export class UsageError extends Error {}
 
-/** Environment for a child process: the command's env plus overrides (Next's types demand NODE_ENV). */
-export function childEnv(env: CommandIO["env"], extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { ...env, ...extra } as unknown as NodeJS.ProcessEnv;
-}

@@ -2,7 +2,8 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { AtlasError } from "@/lib/errors";
-import { childEnv, type Command, type CommandIO } from "../io";
+import { childEnv } from "@/lib/server/child-env";
+import type { Command, CommandIO } from "../io";
 
 const SOURCE_ENTRIES = ["app", "components", "lib", "public", "next.config.js", "package.json", "tsconfig.json"];
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "::1"]);
