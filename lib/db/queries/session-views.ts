@@ -2,7 +2,7 @@
  * Read models of the dashboard: the session list (keyset-paginated on the `sessions_*_created_idx`
  * indexes), one session with its plan/steps/attempts/guidance, event-log pages and the overview.
  */
-import { and, asc, desc, eq, gt, gte, ilike, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, gte, ilike, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 import { TERMINAL_EVENT_TYPES, type TrajectoryEvent } from "@/lib/runtime/events";
 import {
   configVersions,
@@ -47,21 +47,31 @@ export type SessionListRow = SessionRow & { configVersion: number | null; key: S
 
 const keyText = sql<string>`to_char(${sessions.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
+// A scalar subquery rather than a join: with a join the planner may sort the whole filtered set
+// instead of walking a (…, created_at desc, id desc) index and stopping after one page.
+const configVersionNumber = sql<number | null>`(select ${configVersions.version} from ${configVersions} where ${configVersions.id} = ${sessions.configVersionId})`;
+
 const listColumns = {
   session: sessions,
-  configVersion: configVersions.version,
+  configVersion: configVersionNumber,
   createdAtKey: keyText,
 };
 
+// NULLS LAST as in the indexes (drizzle's `.desc()`); a bare DESC means NULLS FIRST and no index fits.
+const NEWEST_FIRST = [sql`${sessions.createdAt} desc nulls last`, sql`${sessions.id} desc nulls last`];
+
 export async function listSessionRows(db: Queryable, filter: SessionListFilter): Promise<SessionListRow[]> {
-  const rows = await db
+  return (await sessionListQuery(db, filter)).map(toListRow);
+}
+
+/** The list query itself (exposed so tests can EXPLAIN exactly what runs). */
+export function sessionListQuery(db: Queryable, filter: SessionListFilter) {
+  return db
     .select(listColumns)
     .from(sessions)
-    .leftJoin(configVersions, eq(configVersions.id, sessions.configVersionId))
     .where(and(...listConditions(filter)))
-    .orderBy(desc(sessions.createdAt), desc(sessions.id))
+    .orderBy(...NEWEST_FIRST)
     .limit(filter.limit);
-  return rows.map(toListRow);
 }
 
 function listConditions(filter: SessionListFilter): SQL[] {
@@ -95,7 +105,6 @@ export async function listActiveSessionRows(db: Queryable, limit: number): Promi
   const rows = await db
     .select(listColumns)
     .from(sessions)
-    .leftJoin(configVersions, eq(configVersions.id, sessions.configVersionId))
     .where(inArray(sessions.status, ["running", "queued"]))
     .orderBy(asc(sessions.createdAt), asc(sessions.id))
     .limit(limit);
