@@ -9,6 +9,7 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { TextBlock } from "@/components/ui/text-block";
 import { buildJudgePanel } from "@/lib/session-view/judging";
 import { diffLines } from "@/lib/session-view/line-diff";
+import { displayOutput } from "@/lib/session-view/output-text";
 import type { AttemptDetail, AttemptExtras, SessionView, StepDetail, ToolCallView } from "@/lib/session-view/types";
 import { JudgePanel } from "./judge-panel";
 
@@ -72,7 +73,7 @@ export function AttemptCard({ step, attempt, previous, extras, extrasLoading, ri
           ) : attempt.output === "" ? (
             <p className="text-sm text-slate-500">(empty output)</p>
           ) : (
-            <TextBlock text={attempt.output} testId="attempt-output" className="rounded bg-slate-50 p-2" />
+            <OutputText text={attempt.output} />
           )}
         </Section>
         <ToolCalls tools={extras.tools} loading={extrasLoading} />
@@ -106,6 +107,11 @@ export function AttemptCard({ step, attempt, previous, extras, extrasLoading, ri
       </div>
     </article>
   );
+}
+
+function OutputText({ text }: { text: string }) {
+  const shown = useMemo(() => displayOutput(text), [text]);
+  return <TextBlock text={shown.text} mono={shown.json} testId="attempt-output" className="rounded bg-slate-50 p-2" />;
 }
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
@@ -183,7 +189,7 @@ function AttemptDiff({ previous, current }: { previous: AttemptDetail; current: 
 }
 
 function DiffLines({ before, after }: { before: string; after: string }) {
-  const diff = useMemo(() => diffLines(before, after), [before, after]);
+  const diff = useMemo(() => diffLines(displayOutput(before).text, displayOutput(after).text), [before, after]);
   return (
     <div className="mt-2">
       <p className="text-slate-600">

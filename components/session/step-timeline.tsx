@@ -89,7 +89,7 @@ const StepRowView = memo(
     const attempts = detail?.attemptDetails ?? [];
     const running = row.status === "running" && sessionActive;
     return (
-      <li data-testid={`step-${row.stepId}`} data-status={row.status} id={`step-${row.stepId}`} className="[content-visibility:auto] [contain-intrinsic-size:auto_48px]">
+      <li data-testid={`step-${row.stepId}`} data-status={row.status} id={`step-${row.stepId}`} className={expanded ? undefined : "[content-visibility:auto] [contain-intrinsic-size:auto_44px]"}>
         <button
           type="button"
           aria-expanded={expanded}
