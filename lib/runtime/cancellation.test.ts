@@ -70,7 +70,7 @@ describe("cancellation", () => {
       task: "Think",
       config,
       store: null,
-      env: { ...TEST_ENV, PATH: process.env.PATH ?? "", ATLAS_TEST_PID_FILE: pidFile } as NodeJS.ProcessEnv,
+      env: { ...TEST_ENV, PATH: process.env.PATH ?? "", PYTHONDONTWRITEBYTECODE: "1", ATLAS_TEST_PID_FILE: pidFile } as NodeJS.ProcessEnv,
       signal: controller.signal,
       onEvent: (event) => events.push(event),
     });

@@ -20,7 +20,12 @@ import { agreeingJudges, keepPlanReview, validVerdict } from "./testing/scripts"
 import type { RunResult } from "./types";
 
 const EXAMPLES = path.resolve(import.meta.dirname, "../../configs/examples");
-const ENV = { OPENAI_API_KEY: "sk-test", SUPPORT_AGENT_TOKEN: "support-token" } as unknown as NodeJS.ProcessEnv;
+const ENV = {
+  OPENAI_API_KEY: "sk-test",
+  SUPPORT_AGENT_TOKEN: "support-token",
+  PATH: process.env.PATH ?? "",
+  PYTHONDONTWRITEBYTECODE: "1",
+} as unknown as NodeJS.ProcessEnv;
 const GUIDANCE = "Cite the knowledge-base articles you used.";
 
 let llm: ScriptedLlm;

@@ -15,7 +15,7 @@ export interface TestConfigOptions {
 }
 
 export const TEST_KEY_ENV = "ATLAS_TEST_LLM_KEY";
-export const TEST_ENV: NodeJS.ProcessEnv = { [TEST_KEY_ENV]: "test-key" };
+export const TEST_ENV = { [TEST_KEY_ENV]: "test-key" } as unknown as NodeJS.ProcessEnv;
 
 export function llmParams(url: string, model: string, options: { attempts?: number; timeoutSeconds?: number } = {}) {
   return {
