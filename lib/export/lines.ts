@@ -17,32 +17,35 @@ export async function* linesOfFile(path: string): AsyncGenerator<NumberedLine> {
   }
 }
 
-/** Lines of a web byte stream (a request body), split as they arrive. */
+/** Lines of a web byte stream (a request body), split as they arrive; a long line costs linear time. */
 export async function* linesOfStream(body: ReadableStream<Uint8Array>): AsyncGenerator<NumberedLine> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
-  let pending = "";
+  // Pieces of the current, unfinished line: joined only once its newline arrives.
+  let pieces: string[] = [];
   let number = 0;
+  const finishLine = (tail: string) => {
+    pieces.push(tail);
+    const text = pieces.join("").replace(/\r$/, "");
+    pieces = [];
+    number += 1;
+    return { number, text };
+  };
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) break;
-      pending += decoder.decode(value, { stream: true });
+      const decoded = done ? decoder.decode() : decoder.decode(value, { stream: true });
       let start = 0;
-      let newline = pending.indexOf("\n", start);
+      let newline = decoded.indexOf("\n");
       while (newline !== -1) {
-        number += 1;
-        yield { number, text: pending.slice(start, newline).replace(/\r$/, "") };
+        yield finishLine(decoded.slice(start, newline));
         start = newline + 1;
-        newline = pending.indexOf("\n", start);
+        newline = decoded.indexOf("\n", start);
       }
-      pending = pending.slice(start);
+      if (start < decoded.length) pieces.push(decoded.slice(start));
+      if (done) break;
     }
-    pending += decoder.decode();
-    if (pending !== "") {
-      number += 1;
-      yield { number, text: pending.replace(/\r$/, "") };
-    }
+    if (pieces.length > 0) yield finishLine("");
   } finally {
     reader.releaseLock();
   }
