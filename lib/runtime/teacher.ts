@@ -101,6 +101,8 @@ export class Teacher {
       attempt: input.attempt,
       signal: input.signal,
     });
+    // An unreadable verdict is a failed Teacher call, not a failed attempt: the session ends naming
+    // this call (no re-ask). A readable one with a non-boolean `valid` is handled by interpretValidation.
     const parsed = parseJsonObject(content);
     if (!parsed.ok) {
       throw new AtlasError("llm_error", `Teacher ${name} returned an unusable reply (${parsed.error})`);
