@@ -107,15 +107,26 @@ export class Orchestrator {
     this.retryThreshold = orchestration.retry_threshold;
     this.stepTimeoutMs = orchestration.step_timeout_seconds * 1000;
     this.maxParallel = orchestration.max_parallel_steps;
-    if (options.signal.aborted) this.controller.abort(options.signal.reason);
-    else options.signal.addEventListener("abort", () => this.controller.abort(options.signal.reason), { once: true });
   }
+
+  private readonly forwardCancel = () => this.controller.abort(this.options.signal.reason);
 
   private get signal(): AbortSignal {
     return this.controller.signal;
   }
 
   async run(): Promise<OrchestrationResult> {
+    const external = this.options.signal;
+    if (external.aborted) this.forwardCancel();
+    else external.addEventListener("abort", this.forwardCancel, { once: true });
+    try {
+      return await this.runPlan();
+    } finally {
+      external.removeEventListener("abort", this.forwardCancel);
+    }
+  }
+
+  private async runPlan(): Promise<OrchestrationResult> {
     const { task, student, teacher, emit } = this.options;
 
     this.checkpoint();
