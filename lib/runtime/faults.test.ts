@@ -28,12 +28,13 @@ const agent = () =>
     return "42";
   });
 
-async function runWith(rules: ScriptRule[]) {
+/** A short LLM timeout only where a hang is scripted: elsewhere a slow machine must not look like a fault. */
+async function runWith(rules: ScriptRule[], llmTimeoutSeconds = 10) {
   server.setRules(rules);
   const events: TrajectoryEvent[] = [];
   const result = await run({
     task: "What is six times seven?",
-    config: testConfig({ llmUrl: server.url, llmTimeoutSeconds: 0.3 }),
+    config: testConfig({ llmUrl: server.url, llmTimeoutSeconds }),
     store: null,
     env: TEST_ENV,
     adapter: agent(),
@@ -53,22 +54,22 @@ function failingValidation(fault: ScriptReply): ScriptRule[] {
   return [keepPlanReview(), { caller: "validation", reply: fault }, agreeingJudges()];
 }
 
-const FAULTS: { name: string; fault: ScriptReply; reason: RegExp }[] = [
+const FAULTS: { name: string; fault: ScriptReply; reason: RegExp; timeout?: number }[] = [
   { name: "a 429 storm", fault: { status: 429, retryAfter: 0, message: "slow down" }, reason: /HTTP 429: slow down$/ },
   { name: "500s", fault: { status: 500, message: "upstream exploded" }, reason: /HTTP 500: upstream exploded$/ },
-  { name: "a hung request (timeout)", fault: { hang: true }, reason: /no reply within 0\.3s$/ },
+  { name: "a hung request (timeout)", fault: { hang: true }, reason: /no reply within 1s$/, timeout: 1 },
   { name: "a malformed JSON body", fault: { malformed: true }, reason: /malformed response body/ },
 ];
 
-describe.each(FAULTS)("LLM faults: $name", ({ fault, reason }) => {
+describe.each(FAULTS)("LLM faults: $name", ({ fault, reason, timeout }) => {
   it("succeeds when the fault clears within the client's retries", async () => {
-    const { result, ofType } = await runWith(flakyReview(fault, 2));
+    const { result, ofType } = await runWith(flakyReview(fault, 2), timeout);
     expect(result.status).toBe("succeeded");
     expect(ofType("llm.call").find((event) => event.stage === "plan_review")).toMatchObject({ tries: 3, error: null });
   });
 
   it("fails the session naming the plan review when the fault persists", async () => {
-    const { result, ofType, events } = await runWith(flakyReview(fault, 100));
+    const { result, ofType, events } = await runWith(flakyReview(fault, 100), timeout);
     expect(result.status).toBe("failed");
     expect(result.error).toMatch(/^Teacher plan review call failed: teacher\.llm call to teacher-model failed after 3 tries: /);
     expect(result.error).toMatch(reason);
@@ -77,7 +78,7 @@ describe.each(FAULTS)("LLM faults: $name", ({ fault, reason }) => {
   });
 
   it("fails the session naming the step validation when the fault persists", async () => {
-    const { result } = await runWith(failingValidation(fault));
+    const { result } = await runWith(failingValidation(fault), timeout);
     expect(result.status).toBe("failed");
     expect(result.error).toMatch(/^Teacher validation of step 1 \(attempt 1\) call failed: teacher\.llm call to teacher-model failed after 3 tries: /);
     expect(result.error).toMatch(reason);

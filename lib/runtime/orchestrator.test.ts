@@ -284,7 +284,8 @@ describe("the failure rule", () => {
   it("fails a step that exceeds step_timeout_seconds across its attempts and skips its dependents", async () => {
     const { result, ofType } = await runScenario({
       rules: [keepPlanReview(), validVerdict, agreeingJudges()],
-      orchestration: { step_timeout_seconds: 0.3 },
+      // Long enough for step 2 to finish on a busy machine; step 1 never answers.
+      orchestration: { step_timeout_seconds: 3 },
       agent: async (call) => {
         const mode = modeOf(call.metadata);
         if (mode === "planning") return threeStepPlan;
@@ -297,11 +298,11 @@ describe("the failure rule", () => {
     });
     expect(result.status).toBe("failed");
     const step1 = ofType("step.finished").find((event) => event.stepId === 1);
-    expect(step1).toMatchObject({ status: "failed", reason: "step 1 timed out after 0.3s" });
+    expect(step1).toMatchObject({ status: "failed", reason: "step 1 timed out after 3s" });
     expect(ofType("step.finished").find((event) => event.stepId === 3)?.status).toBe("skipped");
     expect(ofType("step.finished").find((event) => event.stepId === 2)?.status).toBe("succeeded");
     expect(ofType("attempt.finished").filter((event) => event.stepId === 1)).toEqual([
-      expect.objectContaining({ status: "error", outcome: "failed", error: "step 1 timed out after 0.3s" }),
+      expect.objectContaining({ status: "error", outcome: "failed", error: "step 1 timed out after 3s" }),
     ]);
   });
 
@@ -338,7 +339,8 @@ describe("session-ending errors name the call", () => {
       rules: [
         keepPlanReview(),
         { caller: "validation", contains: "Load dataset A", reply: { status: 500, message: "teacher down" } },
-        { caller: "validation", reply: { json: { valid: true }, latencyMs: 300 } },
+        // Step 2's validation never answers, so it is surely in flight when step 1's fails.
+        { caller: "validation", reply: { hang: true } },
         agreeingJudges(),
       ],
       agent: simpleAgent,
