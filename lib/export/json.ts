@@ -55,6 +55,13 @@ export function withKeyOrder<T extends JsonObject>(value: T, first: readonly str
   return ordered as T;
 }
 
+/** True when `withKeyOrder(value, first)` would not move anything. */
+export function hasKeyOrder(value: JsonObject, first: readonly string[]): boolean {
+  const keys = Object.keys(value);
+  const expected = first.filter((key) => key in value);
+  return expected.every((key, index) => keys[index] === key);
+}
+
 /** JSON with object keys sorted at every depth: equal values give equal text whatever their key order. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeysDeep(value));

@@ -6,6 +6,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { queryRows } from "@/lib/db/raw";
 import type { Queryable } from "@/lib/db/types";
 import type { ExportFilters } from "./filters";
+import { RawJson } from "./raw-json";
 import type {
   AttemptRowForExport,
   EventRowForExport,
@@ -126,9 +127,11 @@ export async function loadBundles(
         from guidance_notes where session_id in (${idList}) order by session_id, step_id, sequence`,
   );
   // Latest N per session through the (session_id, seq) index, returned oldest first.
-  const events = await queryRows<Row<EventRowForExport & { sessionId: number }>>(
+  // Events stay JSON text (compacted below): the exporter needs only their type and name, not their objects.
+  const events = await queryRows<Row<Omit<EventRowForExport, "event"> & { sessionId: number; eventText: string }>>(
     db,
-    sql`select e.id, ids.sid as "sessionId", e.event, ${isoUtc(sql`e.created_at`)} as "createdAt"
+    sql`select e.id, ids.sid as "sessionId", e.event::text as "eventText", (e.event->'type')::text as "typeJson",
+          (e.event->'name')::text as "nameJson", ${isoUtc(sql`e.created_at`)} as "createdAt"
         from (values ${sql.join(
           ids.map((id) => sql`(${id}::int)`),
           sql`, `,
@@ -158,7 +161,9 @@ export async function loadBundles(
     stepIndex.get(`${sessionId}:${stepId}`)?.attemptRows.push({ ...attempt, rewardScore: numberOrNull(attempt.rewardScore) });
   }
   for (const { sessionId, stepId, ...note } of guidance) stepIndex.get(`${sessionId}:${stepId}`)?.guidance.push(note);
-  for (const { sessionId, ...event } of events) bundles.get(sessionId)?.events.push(event);
+  for (const { sessionId, eventText, ...event } of events) {
+    bundles.get(sessionId)?.events.push({ ...event, event: new RawJson(JSON.stringify(JSON.parse(eventText))) });
+  }
   for (const { sessionId, total } of totals) {
     const bundle = bundles.get(sessionId);
     if (bundle) bundle.eventTotal = Number(total);

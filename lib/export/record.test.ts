@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { assembleSessionRecord, buildReward } from "./record";
+import { serializeRecord } from "./serialize";
 import { withoutAtlasAdditions } from "./testing/normalize";
 import type { SessionBundle, SessionRowForExport, StepRowForExport } from "./types";
 
@@ -165,6 +166,15 @@ describe("assembleSessionRecord", () => {
   it("writes the Appendix B record byte for byte (key order included) once our additive keys are taken out", () => {
     const record = assembleSessionRecord(appendixBundle());
     expect(JSON.stringify(withoutAtlasAdditions(record))).toBe(JSON.stringify(appendixB));
+  });
+
+  it("serialises exactly like JSON.stringify, sharing the repeated subtrees", () => {
+    const record = assembleSessionRecord(appendixBundle());
+    expect(serializeRecord(record)).toBe(JSON.stringify(record));
+    const step = record.steps[0]!;
+    expect(step.reward.raw).toBe((step.metadata.raw_evaluation as { reward: unknown }).reward);
+    expect(step.attempt_history).toBe(step.metadata.attempt_details);
+    expect(record.trajectory_events).toBe(record.session_metadata.trajectory_events);
   });
 
   it("puts step keys in upstream order and lifts metadata keys", () => {

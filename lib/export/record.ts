@@ -5,11 +5,13 @@
  * and extra keys on `attempt_history` entries.
  */
 import { PlanSchema } from "@/lib/runtime/types";
+import { RawJson } from "./raw-json";
 import {
   asFloat,
   asOptionalFloat,
   coerceObject,
   decodeJson,
+  hasKeyOrder,
   isObject,
   pythonIsoTimestamp,
   truthy,
@@ -157,7 +159,8 @@ function attemptEntry(row: AttemptRowForExport): JsonObject {
 /** `_build_reward_payload`: typed judges and samples (no `reasoning`), `raw` = the whole stored reward object. */
 export function buildReward(entry: unknown): ExportedReward {
   const decoded = decodeJson(entry);
-  const payload = isObject(decoded) ? withKeyOrder(decoded, REWARD_ORDER) : {};
+  // Kept as the same object when already in order: it is also `raw_evaluation.reward`, serialised once.
+  const payload = isObject(decoded) ? (hasKeyOrder(decoded, REWARD_ORDER) ? decoded : withKeyOrder(decoded, REWARD_ORDER)) : {};
   const judges = asArray(payload.judges).map((judge) => {
     const judgePayload = coerceDecodedObject(judge);
     return {
@@ -230,6 +233,12 @@ function atlasSessionBlock(session: SessionRowForExport, bundle: SessionBundle, 
 
 /** `_normalise_event`: `{id, event, created_at}` with the event's own `type`/`name` copied to the top. */
 function normaliseEvent(row: EventRowForExport): ExportedEvent {
+  if (row.event instanceof RawJson) {
+    const normalised: ExportedEvent = { id: row.id, event: row.event, created_at: pythonIsoTimestamp(row.createdAt) };
+    if (row.typeJson !== null && row.typeJson !== undefined) normalised.type = JSON.parse(row.typeJson) as unknown;
+    if (row.nameJson !== null && row.nameJson !== undefined) normalised.name = JSON.parse(row.nameJson) as unknown;
+    return normalised;
+  }
   const event = decodeJson(row.event) ?? {};
   const normalised: ExportedEvent = { id: row.id, event, created_at: pythonIsoTimestamp(row.createdAt) };
   if (isObject(event)) {

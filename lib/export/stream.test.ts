@@ -37,6 +37,8 @@ describe.each(drivers)("export stream on $driver", ({ driver, skip }) => {
   it.skipIf(skip)("exports every session newest first, same-instant ties in insertion order, one line each", async () => {
     const { lines, records, stats } = await run({});
     expect(lines.every((line) => line.endsWith("\n") && !line.slice(0, -1).includes("\n"))).toBe(true);
+    // The memoising serialiser writes exactly what JSON.stringify would.
+    for (const line of lines) expect(line).toBe(`${JSON.stringify(JSON.parse(line))}\n`);
     const [tieLow, tieHigh] = [id("tie-a"), id("tie-b")].sort((a, b) => a - b);
     expect(idsOf(records)).toEqual([id("long"), id("cancelled"), tieLow, tieHigh, id("failed"), id("churn"), id("revenue")]);
     expect(stats).toMatchObject({ sessions: 7, lines: 7, steps: 2 + 3 + 1 + 1 + 1 + 1 + 2 });

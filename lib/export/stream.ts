@@ -7,6 +7,7 @@ import type { AtlasDb } from "@/lib/db/types";
 import type { ExportFilters } from "./filters";
 import { loadBundles, selectSessionPage, type SessionCursor } from "./queries";
 import { assembleSessionRecord } from "./record";
+import { serializeRecord } from "./serialize";
 import { flattenForTraining, preferencePairs } from "./training";
 import type { SessionBundle, SessionRecord } from "./types";
 
@@ -96,7 +97,7 @@ export async function* exportLines(
 
 function* linesOf(record: SessionRecord, format: ExportFilters["format"]): Generator<string> {
   if (format === "sessions") {
-    yield `${JSON.stringify(record)}\n`;
+    yield `${serializeRecord(record)}\n`;
     return;
   }
   const items = format === "steps" ? flattenForTraining(record) : preferencePairs(record);

@@ -68,8 +68,12 @@ export interface StepRowForExport {
 
 export interface EventRowForExport {
   id: number;
+  /** The stored event: parsed, or its compact JSON text (`RawJson`) when read by the streaming exporter. */
   event: unknown;
   createdAt: string;
+  /** With a `RawJson` event: the JSON text of its top-level `type` / `name` (null when absent). */
+  typeJson?: string | null;
+  nameJson?: string | null;
 }
 
 export interface SessionBundle {
