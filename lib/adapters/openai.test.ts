@@ -112,11 +112,11 @@ describe("openai adapter", () => {
     expect(records[0]).toMatchObject({ stage: "execution", stepId: 1, attempt: 2 });
   });
 
-  it("replays the tool-loop conversation with tool calls and tool results, and maps native tool calls back", async () => {
+  it("replays a step's tool-loop conversation exactly once (no duplicated prompt or system prompt) and maps native tool calls back", async () => {
     server.setRules([{ reply: { toolCalls: [{ name: "search", arguments: { query: "Lyon forecast" }, id: "call-9" }] } }]);
     const conversation = [
-      { role: "system" as const, content: "Meta system" },
-      { role: "user" as const, content: "Hello" },
+      { role: "system" as const, content: "You are a careful research agent.\n\nYou are the Student Executor." },
+      { role: "user" as const, content: "Step ID: 1" },
       {
         role: "assistant" as const,
         content: "",
@@ -128,13 +128,16 @@ describe("openai adapter", () => {
       { role: "tool" as const, content: '{"result": "sunny"}', tool_call_id: "call-1" },
     ];
 
-    const reply = await adapter().invoke({ prompt: "Prompt", metadata: stepMetadata({ messages: conversation }), signal: signal() });
+    const reply = await adapter().invoke({
+      prompt: "SYSTEM: …\n\nHUMAN: Step ID: 1",
+      metadata: stepMetadata({ messages: conversation }),
+      signal: signal(),
+    });
 
     const [request] = server.requests;
     expect(request?.messages).toEqual([
-      { role: "system", content: "You are a careful research agent." },
-      { role: "system", content: "Meta system" },
-      { role: "user", content: "Hello" },
+      { role: "system", content: "You are a careful research agent.\n\nYou are the Student Executor." },
+      { role: "user", content: "Step ID: 1" },
       {
         role: "assistant",
         content: "",
@@ -144,27 +147,33 @@ describe("openai adapter", () => {
         ],
       },
       { role: "tool", content: '{"result": "sunny"}', tool_call_id: "call-1" },
-      { role: "user", content: "Prompt" },
     ]);
     expect(request?.tools).toHaveLength(1);
     expect(reply).toEqual({ text: "", toolCalls: [{ id: "call-9", name: "search", arguments: { query: "Lyon forecast" } }] });
   });
 
-  it("accepts LangChain-style message types and drops entries it cannot map", async () => {
-    const conversation = [
-      { type: "human", content: "Hi" },
-      { type: "ai", content: { note: "structured" }, tool_calls: '[{"name": "search", "args": {"query": "x"}}]' },
-      { type: "function", content: "dropped" },
-    ] as unknown as StepMetadata["messages"];
-    await adapter().invoke({ prompt: "go", metadata: stepMetadata({ messages: conversation }), signal: signal() });
-    expect(server.requests[0]?.messages.slice(1)).toEqual([
-      { role: "user", content: "Hi" },
+  it("builds the upstream message list from metadata.messages outside step execution (spec §10 openai adapter test)", async () => {
+    const metadata = {
+      messages: [
+        { type: "system", content: "Meta system" },
+        { type: "human", content: "Hello" },
+        { type: "ai", content: { note: "structured" }, tool_calls: '[{"name": "search", "args": {"query": "x"}}]' },
+        { type: "tool", content: { result: "ok" }, tool_call_id: "call-1" },
+        { type: "function", content: "dropped" },
+      ],
+    } as unknown as AgentCallMetadata;
+    await adapter().invoke({ prompt: "Prompt", metadata, signal: signal() });
+    expect(server.requests[0]?.messages).toEqual([
+      { role: "system", content: "You are a careful research agent." },
+      { role: "system", content: "Meta system" },
+      { role: "user", content: "Hello" },
       {
         role: "assistant",
         content: '{"note":"structured"}',
         tool_calls: [{ id: "search-0", type: "function", function: { name: "search", arguments: '{"query":"x"}' } }],
       },
-      { role: "user", content: "go" },
+      { role: "tool", content: '{"result":"ok"}', tool_call_id: "call-1" },
+      { role: "user", content: "Prompt" },
     ]);
   });
 

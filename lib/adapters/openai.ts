@@ -46,16 +46,18 @@ export function buildMessages(
   prompt: string,
   metadata: AgentCallMetadata | null | undefined,
 ): ChatMessage[] {
+  const record = (metadata ?? {}) as Record<string, unknown>;
+  const conversation = (Array.isArray(record.messages) ? record.messages : [])
+    .map(conversationMessage)
+    .filter((message): message is ChatMessage => message !== null);
+  // A step's tool-loop conversation already holds the executor prompt (which embeds the agent's system
+  // prompt) and the step message the transcript renders: sending them again would double every token.
+  if (record.mode === "execution" && conversation.length > 0) return conversation;
+
   const messages: ChatMessage[] = [];
   if (systemPrompt.trim() !== "") messages.push({ role: "system", content: systemPrompt });
-
-  const record = (metadata ?? {}) as Record<string, unknown>;
-  const conversation = Array.isArray(record.messages) ? record.messages : [];
   if (conversation.length > 0) {
-    for (const entry of conversation) {
-      const message = conversationMessage(entry);
-      if (message) messages.push(message);
-    }
+    messages.push(...conversation);
   } else {
     const isExecution = record.mode === "execution";
     const shown = Object.fromEntries(
@@ -63,7 +65,6 @@ export function buildMessages(
     );
     if (Object.keys(shown).length > 0) messages.push({ role: "system", content: JSON.stringify(shown) });
   }
-
   messages.push({ role: "user", content: prompt });
   return messages;
 }

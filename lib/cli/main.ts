@@ -15,7 +15,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   },
   run: {
     summary: "run a task with a config and record the session",
-    usage: "atlas run --config FILE --task TEXT [--stream|--no-stream] [--json] [--metadata JSON]",
+    usage: "atlas run --config FILE --task TEXT [--stream|--no-stream] [--json] [--metadata JSON] [--no-store]",
     load: async () => (await import("./commands/run")).runCommand,
   },
   export: {
