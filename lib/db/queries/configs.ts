@@ -107,7 +107,7 @@ export async function findConfigVersionByHash(db: Queryable, name: string, conte
  */
 export async function lockConfigRow(tx: AtlasTx, name: string, description: string): Promise<{ created: boolean; row: ConfigRow }> {
   const inserted = await tx.insert(configs).values({ name, description }).onConflictDoNothing().returning();
-  const [row] = await tx.select().from(configs).where(eq(configs.name, name));
+  const [row] = await tx.select().from(configs).where(eq(configs.name, name)).for("update");
   if (!row) throw new Error(`config ${name} vanished while being locked`);
   return { created: inserted.length > 0, row };
 }
