@@ -1,25 +1,33 @@
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { EventOf, TrajectoryEvent } from "@/lib/runtime/events";
 import type { StepEvaluation } from "@/lib/runtime/types";
 import { guidanceNotes, plans, sessions, stepAttempts, stepResults, trajectoryEvents } from "../schema";
-import type { AtlasDb, Queryable } from "../types";
+import type { Queryable } from "../types";
 
 /**
  * Writes one event and the rows it implies (plan, step result, attempt, guidance, session totals)
- * in one transaction, so the stored rows always agree with the stored events.
+ * as ONE statement (data-modifying CTEs), so the stored rows always agree with the stored events and
+ * each event costs a single round trip — it sits on the engine's critical path.
  */
-export async function appendEvent(db: AtlasDb, event: TrajectoryEvent): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.insert(trajectoryEvents).values({
-      sessionId: event.sessionId,
-      seq: event.seq,
-      type: event.type,
-      event,
-      createdAt: new Date(event.ts),
-    });
-    await project(tx, event);
-    await tx.update(sessions).set({ lastSeq: event.seq }).where(eq(sessions.id, event.sessionId));
+export async function appendEvent(db: Queryable, event: TrajectoryEvent): Promise<void> {
+  const insertEvent = db.insert(trajectoryEvents).values({
+    sessionId: event.sessionId,
+    seq: event.seq,
+    type: event.type,
+    event,
+    createdAt: new Date(event.ts),
   });
+  const { session, row } = projection(db, event);
+  const updateSession = db
+    .update(sessions)
+    .set({ ...session, lastSeq: event.seq })
+    .where(eq(sessions.id, event.sessionId));
+  // getSQL(): embedding the builders themselves would wrap each one in a second pair of parentheses.
+  const ctes = row
+    ? sql`inserted_event as (${insertEvent.getSQL()}), projected_row as (${row.getSQL()})`
+    : sql`inserted_event as (${insertEvent.getSQL()})`;
+  await db.execute(sql`with ${ctes} ${updateSession.getSQL()}`);
 }
 
 export async function listEventsAfter(
@@ -42,153 +50,152 @@ export function rewardScoreOf(evaluation: StepEvaluation): number | null {
   return evaluation.reward.score;
 }
 
-type Tx = Parameters<Parameters<AtlasDb["transaction"]>[0]>[0];
+type SessionChanges = Partial<{ [K in keyof typeof sessions.$inferInsert]: (typeof sessions.$inferInsert)[K] | SQL }>;
 
-async function project(tx: Tx, event: TrajectoryEvent): Promise<void> {
+interface Projection {
+  /** Columns of the session row this event changes (besides last_seq). */
+  session: SessionChanges;
+  /** At most one other row the event inserts or updates. */
+  row?: SQLWrapper;
+}
+
+const increment = (column: AnyPgColumn, by: number) => sql`${column} + ${by}`;
+
+function projection(db: Queryable, event: TrajectoryEvent): Projection {
   const at = new Date(event.ts);
   switch (event.type) {
     case "session.started":
-      await tx.update(sessions).set({ status: "running", startedAt: at }).where(eq(sessions.id, event.sessionId));
-      return;
+      return { session: { status: "running", startedAt: at } };
     case "session.queued":
-      await tx.update(sessions).set({ status: "queued" }).where(eq(sessions.id, event.sessionId));
-      return;
+      return { session: { status: "queued" } };
     case "plan.drafted":
-      await tx
-        .insert(plans)
-        .values({ sessionId: event.sessionId, plan: event.plan, originalPlan: event.plan })
-        .onConflictDoUpdate({ target: plans.sessionId, set: { plan: event.plan, originalPlan: event.plan } });
-      return;
+      return {
+        session: {},
+        row: db
+          .insert(plans)
+          .values({ sessionId: event.sessionId, plan: event.plan, originalPlan: event.plan })
+          .onConflictDoUpdate({ target: plans.sessionId, set: { plan: event.plan, originalPlan: event.plan } }),
+      };
     case "plan.reviewed": {
       const review = { mode: event.mode, concerns: event.concerns, changes: event.changes };
-      await tx
-        .insert(plans)
-        .values({ sessionId: event.sessionId, plan: event.plan, originalPlan: event.originalPlan, review })
-        .onConflictDoUpdate({
-          target: plans.sessionId,
-          set: { plan: event.plan, originalPlan: event.originalPlan, review },
-        });
-      await tx
-        .update(sessions)
-        .set({ executionMode: event.mode, stepCount: event.plan.steps.length })
-        .where(eq(sessions.id, event.sessionId));
-      return;
+      return {
+        session: { executionMode: event.mode, stepCount: event.plan.steps.length },
+        row: db
+          .insert(plans)
+          .values({ sessionId: event.sessionId, plan: event.plan, originalPlan: event.originalPlan, review })
+          .onConflictDoUpdate({
+            target: plans.sessionId,
+            set: { plan: event.plan, originalPlan: event.originalPlan, review },
+          }),
+      };
     }
     case "step.started":
-      await tx
-        .insert(stepResults)
-        .values({
-          sessionId: event.sessionId,
-          stepId: requireStep(event),
-          description: event.description,
-          status: "running",
-          startedAt: at,
-        })
-        .onConflictDoUpdate({
-          target: [stepResults.sessionId, stepResults.stepId],
-          set: { description: event.description, status: "running", startedAt: at },
-        });
-      return;
+      return {
+        session: {},
+        row: db
+          .insert(stepResults)
+          .values({
+            sessionId: event.sessionId,
+            stepId: requireStep(event),
+            description: event.description,
+            status: "running",
+            startedAt: at,
+          })
+          .onConflictDoUpdate({
+            target: [stepResults.sessionId, stepResults.stepId],
+            set: { description: event.description, status: "running", startedAt: at },
+          }),
+      };
     case "attempt.started":
-      await tx
-        .insert(stepAttempts)
-        .values({
-          sessionId: event.sessionId,
-          stepId: requireStep(event),
-          attempt: requireAttempt(event),
-          status: "running",
-          startedAt: at,
-        })
-        .onConflictDoNothing();
-      return;
+      return {
+        session: {},
+        row: db
+          .insert(stepAttempts)
+          .values({
+            sessionId: event.sessionId,
+            stepId: requireStep(event),
+            attempt: requireAttempt(event),
+            status: "running",
+            startedAt: at,
+          })
+          .onConflictDoNothing(),
+      };
     case "attempt.finished":
-      await projectAttemptFinished(tx, event, at);
-      return;
+      return { session: { attemptCount: increment(sessions.attemptCount, 1) }, row: attemptFinishedRow(db, event, at) };
     case "guidance.issued":
-      await tx
-        .insert(guidanceNotes)
-        .values({
-          sessionId: event.sessionId,
-          stepId: requireStep(event),
-          sequence: event.sequence,
-          note: event.note,
-          forAttempt: event.forAttempt,
-          createdAt: at,
-        })
-        .onConflictDoNothing();
-      return;
+      return {
+        session: {},
+        row: db
+          .insert(guidanceNotes)
+          .values({
+            sessionId: event.sessionId,
+            stepId: requireStep(event),
+            sequence: event.sequence,
+            note: event.note,
+            forAttempt: event.forAttempt,
+            createdAt: at,
+          })
+          .onConflictDoNothing(),
+      };
     case "reward":
-      if (event.skipped) return;
-      await tx
-        .update(sessions)
-        .set({
-          judgeOutcomes: sql`${sessions.judgeOutcomes} + ${event.breakdown.judges.length}`,
-          escalations: sql`${sessions.escalations} + ${event.breakdown.judges.filter((judge) => judge.escalated).length}`,
-        })
-        .where(eq(sessions.id, event.sessionId));
-      return;
+      if (event.skipped) return { session: {} };
+      return {
+        session: {
+          judgeOutcomes: increment(sessions.judgeOutcomes, event.breakdown.judges.length),
+          escalations: increment(sessions.escalations, event.breakdown.judges.filter((judge) => judge.escalated).length),
+        },
+      };
     case "step.finished":
-      await projectStepFinished(tx, event, at);
-      return;
+      return stepFinishedProjection(db, event, at);
     case "llm.call":
-      await tx
-        .update(sessions)
-        .set({
-          promptTokens: sql`${sessions.promptTokens} + ${event.promptTokens}`,
-          completionTokens: sql`${sessions.completionTokens} + ${event.completionTokens}`,
-          reasoningTokens: sql`${sessions.reasoningTokens} + ${event.reasoningTokens}`,
-          costUsd: sql`${sessions.costUsd} + ${event.costUsd}`,
-          llmCalls: sql`${sessions.llmCalls} + 1`,
-        })
-        .where(eq(sessions.id, event.sessionId));
-      return;
+      return {
+        session: {
+          promptTokens: increment(sessions.promptTokens, event.promptTokens),
+          completionTokens: increment(sessions.completionTokens, event.completionTokens),
+          reasoningTokens: increment(sessions.reasoningTokens, event.reasoningTokens),
+          costUsd: increment(sessions.costUsd, event.costUsd),
+          llmCalls: increment(sessions.llmCalls, 1),
+        },
+      };
     case "session.completed":
-      await tx
-        .update(sessions)
-        .set({
+      return {
+        session: {
           status: "succeeded",
           finalAnswer: event.finalAnswer,
           executionMode: event.executionMode,
           completedAt: at,
           durationMs: Math.round(event.durationMs),
-        })
-        .where(eq(sessions.id, event.sessionId));
-      return;
+        },
+      };
     case "session.failed":
-      await tx
-        .update(sessions)
-        .set({
+      return {
+        session: {
           status: "failed",
           error: event.error,
           finalAnswer: event.finalAnswer ?? "",
           completedAt: at,
           durationMs: Math.round(event.durationMs),
-        })
-        .where(eq(sessions.id, event.sessionId));
-      return;
+        },
+      };
     case "session.cancelled":
-      await tx
-        .update(sessions)
-        .set({ status: "cancelled", error: event.reason, completedAt: at, durationMs: Math.round(event.durationMs) })
-        .where(eq(sessions.id, event.sessionId));
-      return;
+      return {
+        session: { status: "cancelled", error: event.reason, completedAt: at, durationMs: Math.round(event.durationMs) },
+      };
     case "session.interrupted":
-      await tx
-        .update(sessions)
-        .set({
+      return {
+        session: {
           status: "interrupted",
           error: event.reason,
           completedAt: at,
           durationMs: sql`(extract(epoch from (${at.toISOString()}::timestamptz - coalesce(${sessions.startedAt}, ${sessions.createdAt}))) * 1000)::int`,
-        })
-        .where(eq(sessions.id, event.sessionId));
-      return;
+        },
+      };
     default:
-      return;
+      return { session: {} };
   }
 }
 
-async function projectAttemptFinished(tx: Tx, event: EventOf<"attempt.finished">, at: Date) {
+function attemptFinishedRow(db: Queryable, event: EventOf<"attempt.finished">, at: Date): SQLWrapper {
   const values = {
     evaluation: event.evaluation,
     status: event.status,
@@ -200,18 +207,15 @@ async function projectAttemptFinished(tx: Tx, event: EventOf<"attempt.finished">
     rewardScore: event.rewardSkipped ? null : event.evaluation.reward.score,
     finishedAt: at,
   };
-  await tx
+  return db
     .insert(stepAttempts)
     .values({ sessionId: event.sessionId, stepId: requireStep(event), attempt: requireAttempt(event), ...values })
     .onConflictDoUpdate({ target: [stepAttempts.sessionId, stepAttempts.stepId, stepAttempts.attempt], set: values });
-  await tx
-    .update(sessions)
-    .set({ attemptCount: sql`${sessions.attemptCount} + 1` })
-    .where(eq(sessions.id, event.sessionId));
 }
 
-async function projectStepFinished(tx: Tx, event: EventOf<"step.finished">, at: Date) {
+function stepFinishedProjection(db: Queryable, event: EventOf<"step.finished">, at: Date): Projection {
   const { result } = event;
+  const rewardScore = event.status === "succeeded" ? rewardScoreOf(result.evaluation) : null;
   const values = {
     status: event.status,
     trace: result.trace,
@@ -219,19 +223,21 @@ async function projectStepFinished(tx: Tx, event: EventOf<"step.finished">, at: 
     evaluation: result.evaluation,
     attempts: result.attempts,
     metadata: Object.keys(result.metadata).length > 0 ? result.metadata : null,
-    rewardScore: event.status === "succeeded" ? rewardScoreOf(result.evaluation) : null,
+    rewardScore,
     completedAt: at,
   };
-  await tx
-    .insert(stepResults)
-    .values({ sessionId: event.sessionId, stepId: result.step_id, ...values })
-    .onConflictDoUpdate({ target: [stepResults.sessionId, stepResults.stepId], set: values });
-  await tx
-    .update(sessions)
-    .set({
-      rewardScore: sql`(select avg(${stepResults.rewardScore}) from ${stepResults} where ${stepResults.sessionId} = ${event.sessionId} and ${stepResults.rewardScore} is not null)`,
-    })
-    .where(eq(sessions.id, event.sessionId));
+  // CTEs of one statement see the same snapshot, so the session mean adds this step's score itself.
+  const otherScores = sql`select ${stepResults.rewardScore} as score from ${stepResults}
+    where ${stepResults.sessionId} = ${event.sessionId} and ${stepResults.stepId} <> ${result.step_id}
+      and ${stepResults.rewardScore} is not null`;
+  const scores = rewardScore === null ? otherScores : sql`${otherScores} union all select ${rewardScore}::real`;
+  return {
+    session: { rewardScore: sql`(select avg(score) from (${scores}) as step_scores)` },
+    row: db
+      .insert(stepResults)
+      .values({ sessionId: event.sessionId, stepId: result.step_id, ...values })
+      .onConflictDoUpdate({ target: [stepResults.sessionId, stepResults.stepId], set: values }),
+  };
 }
 
 function requireStep(event: TrajectoryEvent): number {
