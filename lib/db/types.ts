@@ -15,6 +15,8 @@ export interface DatabaseHandle {
   location: string;
   migrate(): Promise<MigrationReport>;
   close(): Promise<void>;
+  /** PGlite only: a snapshot of the data folder (tests start fresh databases from a migrated one). */
+  dumpDataDir?(): Promise<Blob>;
 }
 
 export interface MigrationReport {

@@ -7,11 +7,11 @@ import * as schema from "../schema";
 import type { AtlasDb, DatabaseHandle } from "../types";
 
 /** PGlite has no lock on its folder: one process per data folder (STACK.md pitfall 7). */
-export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+export async function openPglite(dataDir: string, options: { loadDataDir?: Blob } = {}): Promise<DatabaseHandle> {
   const inMemory = dataDir.startsWith("memory://");
   // PGlite does not create parent folders itself.
   if (!inMemory) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(inMemory ? undefined : dataDir);
+  const client = await PGlite.create({ ...(inMemory ? {} : { dataDir }), ...options });
   const db = drizzle({ client, schema });
   let closed = false;
   return {
@@ -19,6 +19,7 @@ export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     driver: "pglite",
     location: inMemory ? "memory" : dataDir,
     migrate: () => runMigrations(db as unknown as AtlasDb, (migrationsFolder) => migrate(db, { migrationsFolder })),
+    dumpDataDir: () => client.dumpDataDir("none"),
     async close() {
       if (closed) return;
       closed = true;
