@@ -2,12 +2,14 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig, devices } from "@playwright/test";
+import { e2eLlmUrl } from "./fixtures/e2e-env";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const port = Number(process.env.E2E_PORT ?? 3100);
 /** The e2e server gets its own embedded database, fresh for every run (PGlite allows one process per folder). */
 const dataDir = path.join(root, "e2e", ".output", "pgdata");
-rmSync(dataDir, { recursive: true, force: true });
+// Workers load this file too: only the runner may clear the folder, before it starts the server.
+if (process.env.TEST_WORKER_INDEX === undefined) rmSync(dataDir, { recursive: true, force: true });
 
 export default defineConfig({
   testDir: ".",
@@ -15,9 +17,11 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  timeout: 60_000,
+  // The scripted LLM and HTTP agent the runs talk to; it also saves the fixture configs (after the web server is up).
+  globalSetup: "./global-setup.ts",
+  timeout: 90_000,
   expect: { timeout: 15_000 },
-  reporter: process.env.CI ? [["list"]] : [["list"]],
+  reporter: [["list"]],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     trace: "retain-on-failure",
@@ -59,6 +63,8 @@ export default defineConfig({
       ATLAS_DATA_DIR: dataDir,
       DATABASE_URL: "",
       NEXT_TELEMETRY_DISABLED: "1",
+      // Read by the e2e module and python agents, which forward their calls to the scripted server.
+      E2E_LLM_URL: e2eLlmUrl(),
     },
   },
 });

@@ -1,7 +1,7 @@
 "use client";
 
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { memo, useMemo, useState } from "react";
+import { memo, useEffect, useMemo, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -22,11 +22,29 @@ import {
 import { EVENT_LOG_PAGE_SIZE, eventLogQueryOptions } from "@/lib/session-view/queries";
 
 /** The stored events, paged from the event-log API and extended live while the pages have caught up. */
-export function EventLog({ sessionId, lastSeq, stepIds }: { sessionId: number; lastSeq: number; stepIds: number[] }) {
+export function EventLog({
+  sessionId,
+  lastSeq,
+  active,
+  stepIds,
+}: {
+  sessionId: number;
+  lastSeq: number;
+  active: boolean;
+  stepIds: number[];
+}) {
   const [filter, setFilter] = useState<EventLogFilter>(NO_EVENT_FILTER);
   const [start, setStart] = useState(0);
   const query = useInfiniteQuery(eventLogQueryOptions(sessionId, filter, start));
   const pages = useMemo(() => query.data?.pages ?? [], [query.data]);
+  const last = pages.at(-1);
+  const missedEnd = !active && !query.isFetching && last !== undefined && !last.full && last.coveredTo < lastSeq;
+  const { refetch } = query;
+  // Named exception to "no effects for server state": a page that was loading while the run ended
+  // can miss the last events, and no live event will follow to reveal the gap. Reload it once.
+  useEffect(() => {
+    if (missedEnd) void refetch();
+  }, [missedEnd, refetch]);
   const events = useMemo(() => visibleEvents(pages, filter), [pages, filter]);
   const loadedTo = lastLoadedSeq(pages);
   const behind = query.hasNextPage ? notLoadedCount(pages, lastSeq) : 0;

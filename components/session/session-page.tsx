@@ -82,7 +82,7 @@ function SessionContent({ view }: { view: SessionView }) {
         sessionActive={active}
         loadedAtSeq={loadedAtSeq}
       />
-      <EventLog sessionId={sessionId} lastSeq={view.session.lastSeq} stepIds={stepIds} />
+      <EventLog sessionId={sessionId} lastSeq={view.session.lastSeq} active={active} stepIds={stepIds} />
     </div>
   );
 }

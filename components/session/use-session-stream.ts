@@ -47,6 +47,7 @@ export function useSessionStream(sessionId: number, active: boolean): StreamInfo
       void queryClient.invalidateQueries({ queryKey: detailKey, exact: true });
       void queryClient.invalidateQueries({ queryKey: sessionKeys.lists() });
       void queryClient.invalidateQueries({ queryKey: overviewKey });
+      refetchLogsBehind(queryClient, sessionId, result.event.seq);
     });
     return () => {
       controller.abort();
@@ -70,8 +71,16 @@ function batchedApplier(queryClient: QueryClient, sessionId: number, onApplied: 
     for (const [key, data] of queryClient.getQueriesData<InfiniteData<EventLogPage, number>>({ queryKey: sessionKeys.eventLogs(sessionId) })) {
       if (!data) continue;
       const filter = filterFromKey(key);
-      const pages = events.reduce((current, event) => appendLiveEvent(current, event, filter), data.pages);
-      if (pages !== data.pages) queryClient.setQueryData(key, { ...data, pages });
+      let pages = data.pages;
+      let gap = false;
+      for (const event of events) {
+        const appended = appendLiveEvent(pages, event, filter);
+        pages = appended.pages;
+        if (appended.gap) gap = true;
+      }
+      // Events stored while the page was loading never reached it: reload rather than show a hole.
+      if (gap) void queryClient.refetchQueries({ queryKey: key, exact: true });
+      else if (pages !== data.pages) queryClient.setQueryData(key, { ...data, pages });
     }
     onApplied(events.length);
   };
@@ -85,6 +94,14 @@ function batchedApplier(queryClient: QueryClient, sessionId: number, onApplied: 
     },
     flush,
   };
+}
+
+/** An event log whose pages stop short of the terminal event missed the end while loading. */
+function refetchLogsBehind(queryClient: QueryClient, sessionId: number, finalSeq: number): void {
+  for (const [key, data] of queryClient.getQueriesData<InfiniteData<EventLogPage, number>>({ queryKey: sessionKeys.eventLogs(sessionId) })) {
+    const last = data?.pages.at(-1);
+    if (last && !last.full && last.coveredTo < finalSeq) void queryClient.refetchQueries({ queryKey: key, exact: true });
+  }
 }
 
 function filterFromKey(key: readonly unknown[]): EventLogFilter {

@@ -10,9 +10,15 @@ import { ErrorNotice } from "@/components/ui/error-notice";
 import { Spinner } from "@/components/ui/spinner";
 import type { AtlasError } from "@/lib/errors";
 import { filtersFromParams, filtersToParams, hasFilters, type SessionFilters } from "@/lib/session-view/list-filters";
-import { isActive, launchConfigsQuery, sessionListQuery } from "@/lib/session-view/queries";
+import { isActive, launchConfigsQuery, SESSION_PAGE_SIZE, sessionListQuery } from "@/lib/session-view/queries";
 import { SessionFiltersForm } from "./session-filters";
 import { SessionsTable } from "./sessions-table";
+
+/** `?limit=` sets the page size (1–200), e.g. for a short shared list. */
+function pageSizeFrom(value: string | null): number {
+  const size = Number(value);
+  return Number.isInteger(size) && size >= 1 && size <= 200 ? size : SESSION_PAGE_SIZE;
+}
 
 /** The filters are the URL: reading derives them, applying replaces the URL. */
 export function SessionsList() {
@@ -21,13 +27,16 @@ export function SessionsList() {
   const pathname = usePathname();
   const queryString = params.toString();
   const filters = useMemo(() => filtersFromParams(new URLSearchParams(queryString)), [queryString]);
-  const list = useInfiniteQuery(sessionListQuery(filters));
+  const list = useInfiniteQuery(sessionListQuery(filters, pageSizeFrom(params.get("limit"))));
   const configs = useQuery(launchConfigsQuery());
   const sessions = useMemo(() => list.data?.pages.flatMap((page) => page.sessions) ?? [], [list.data]);
   const live = sessions.some((session) => isActive(session.status));
 
   function apply(next: SessionFilters) {
-    const query = filtersToParams(next).toString();
+    const nextParams = filtersToParams(next);
+    const limit = params.get("limit");
+    if (limit) nextParams.set("limit", limit);
+    const query = nextParams.toString();
     router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
   }
 

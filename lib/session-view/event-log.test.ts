@@ -18,38 +18,45 @@ const at = (seq: number) => events[seq - 1] as TrajectoryEvent;
 
 describe("event log pages", () => {
   it("pages by cursor and stops after a short page", () => {
-    const full: EventLogPage = { events: events.slice(0, 10), after: 0, full: true };
+    const full: EventLogPage = { events: events.slice(0, 10), after: 0, full: true, coveredTo: 10 };
     expect(nextPageCursor([full])).toBe(10);
-    const short: EventLogPage = { events: events.slice(10, 12), after: 10, full: false };
+    const short: EventLogPage = { events: events.slice(10, 12), after: 10, full: false, coveredTo: 12 };
     expect(nextPageCursor([full, short])).toBeUndefined();
-    expect(lastLoadedSeq([full, { events: [], after: 10, full: false }])).toBe(10);
+    expect(lastLoadedSeq([full, { events: [], after: 10, full: false, coveredTo: 10 }])).toBe(10);
   });
 
   it("appends live events only once caught up, in order, without duplicates", () => {
-    const behind: EventLogPage[] = [{ events: events.slice(0, 10), after: 0, full: true }];
-    expect(appendLiveEvent(behind, at(11), NO_EVENT_FILTER)).toBe(behind);
-    const caughtUp: EventLogPage[] = [{ events: events.slice(0, 10), after: 0, full: false }];
-    const once = appendLiveEvent(caughtUp, at(11), NO_EVENT_FILTER);
+    const behind: EventLogPage[] = [{ events: events.slice(0, 10), after: 0, full: true, coveredTo: 10 }];
+    expect(appendLiveEvent(behind, at(11), NO_EVENT_FILTER)).toEqual({ pages: behind, gap: false });
+    const caughtUp: EventLogPage[] = [{ events: events.slice(0, 10), after: 0, full: false, coveredTo: 10 }];
+    const once = appendLiveEvent(caughtUp, at(11), NO_EVENT_FILTER).pages;
     expect(once.at(-1)?.events.at(-1)?.seq).toBe(11);
-    expect(appendLiveEvent(once, at(11), NO_EVENT_FILTER)).toBe(once);
-    expect(appendLiveEvent(once, at(5), NO_EVENT_FILTER)).toBe(once);
+    expect(appendLiveEvent(once, at(11), NO_EVENT_FILTER).pages).toBe(once);
+    expect(appendLiveEvent(once, at(5), NO_EVENT_FILTER).pages).toBe(once);
+  });
+
+  it("reports a gap when a live event skips seqs the page never covered", () => {
+    const pages: EventLogPage[] = [{ events: events.slice(0, 10), after: 0, full: false, coveredTo: 10 }];
+    expect(appendLiveEvent(pages, at(13), NO_EVENT_FILTER)).toEqual({ pages, gap: true });
   });
 
   it("applies the filter to live events and to loaded ones", () => {
-    const pages: EventLogPage[] = [{ events: events.slice(0, 20), after: 0, full: false }];
+    const pages: EventLogPage[] = [{ events: events.slice(0, 20), after: 0, full: false, coveredTo: 20 }];
     const filter = { types: [], actor: "teacher" as const, stepId: null };
     const teacherOnly = visibleEvents(pages, filter);
     expect(teacherOnly.length).toBeGreaterThan(0);
     expect(teacherOnly.every((event) => event.actor === "teacher")).toBe(true);
-    const student = events.find((event) => event.seq > 20 && event.actor === "student") as TrajectoryEvent;
-    expect(appendLiveEvent(pages, student, filter)).toBe(pages);
-    const byStep = visibleEvents([{ events, after: 0, full: false }], { ...NO_EVENT_FILTER, stepId: 2 });
+    // A non-matching event still advances what the page has covered, so the next one is not a gap.
+    const skipped = appendLiveEvent(pages, at(21), { ...filter, actor: at(21).actor === "teacher" ? "student" : "teacher" }).pages;
+    expect(skipped.at(-1)?.events).toHaveLength(20);
+    expect(skipped.at(-1)?.coveredTo).toBe(21);
+    const byStep = visibleEvents([{ events, after: 0, full: false, coveredTo: events.length }], { ...NO_EVENT_FILTER, stepId: 2 });
     expect(byStep.length).toBeGreaterThan(0);
     expect(byStep.every((event) => event.stepId === 2)).toBe(true);
   });
 
   it("counts what is not loaded and builds the query with repeated types", () => {
-    expect(notLoadedCount([{ events: events.slice(0, 10), after: 0, full: true }], 250)).toBe(240);
+    expect(notLoadedCount([{ events: events.slice(0, 10), after: 0, full: true, coveredTo: 10 }], 250)).toBe(240);
     expect(eventLogQuery({ types: ["judge.sample", "reward"], actor: null, stepId: null }, 40, 200)).toBe(
       "after=40&limit=200&type=judge.sample&type=reward",
     );

@@ -18,8 +18,13 @@ export interface EventLogPage {
   events: TrajectoryEvent[];
   /** The cursor this page was loaded after. */
   after: number;
-  /** True when the page came back full: more stored events may follow it. */
+  /** True when more stored events may follow this page (load the next one). */
   full: boolean;
+  /**
+   * Every stored event up to this seq has been considered for this page (matching or not); live
+   * events extend it one seq at a time.
+   */
+  coveredTo: number;
 }
 
 export function isFiltered(filter: EventLogFilter): boolean {
@@ -61,15 +66,19 @@ export function nextPageCursor(pages: readonly EventLogPage[]): number | undefin
   return lastLoadedSeq(pages);
 }
 
+export type LiveAppend = { pages: EventLogPage[]; gap: false } | { pages: EventLogPage[]; gap: true };
+
 /**
- * Appends a live event to loaded pages when they have caught up with the stored log (so nothing in
- * between is skipped) and the event passes the filter. Same object back when nothing changes.
+ * Extends loaded pages with a live event when they are caught up with the stored log. An event
+ * beyond the next seq means something arrived while the page was loading: report a gap (reload the
+ * pages) rather than show a log with a hole. Same pages object back when nothing changes.
  */
-export function appendLiveEvent(pages: EventLogPage[], event: TrajectoryEvent, filter: EventLogFilter): EventLogPage[] {
+export function appendLiveEvent(pages: EventLogPage[], event: TrajectoryEvent, filter: EventLogFilter): LiveAppend {
   const last = pages.at(-1);
-  if (!last || last.full) return pages;
-  if (event.seq <= lastLoadedSeq(pages) || !matchesFilter(event, filter)) return pages;
-  return [...pages.slice(0, -1), { ...last, events: [...last.events, event] }];
+  if (!last || last.full || event.seq <= last.coveredTo) return { pages, gap: false };
+  if (event.seq > last.coveredTo + 1) return { pages, gap: true };
+  const events = matchesFilter(event, filter) ? [...last.events, event] : last.events;
+  return { pages: [...pages.slice(0, -1), { ...last, events, coveredTo: event.seq }], gap: false };
 }
 
 /** Loaded events that pass the client-side part of the filter. */

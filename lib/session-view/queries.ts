@@ -82,23 +82,23 @@ export function eventLogQueryOptions(id: number, filter: EventLogFilter, start: 
     initialPageParam: start,
     queryFn: async ({ pageParam }): Promise<EventLogPage> => {
       const page = await fetchEventPage(id, eventLogQuery(filter, pageParam, EVENT_LOG_PAGE_SIZE));
-      return { events: page.events, after: pageParam, full: page.nextAfter !== null };
+      const lastEvent = page.events.at(-1)?.seq ?? pageParam;
+      return { events: page.events, after: pageParam, full: page.nextAfter !== null, coveredTo: page.nextAfter ?? Math.max(lastEvent, page.lastSeq) };
     },
     getNextPageParam: (_last, pages) => nextPageCursor(pages),
     staleTime: Number.POSITIVE_INFINITY,
   });
 }
 
-async function fetchEventPage(id: number, query: string): Promise<Pick<EventLogPageBody, "events" | "nextAfter">> {
+async function fetchEventPage(id: number, query: string): Promise<EventLogPageBody> {
   return fetchJson<EventLogPageBody>(`/api/sessions/${id}/event-log?${query}`);
 }
 
-export function sessionListQuery(filters: SessionFilters) {
+export function sessionListQuery(filters: SessionFilters, pageSize = SESSION_PAGE_SIZE) {
   return infiniteQueryOptions({
-    queryKey: sessionKeys.list(filters),
+    queryKey: [...sessionKeys.list(filters), pageSize] as const,
     initialPageParam: null as string | null,
-    queryFn: ({ pageParam }) =>
-      fetchJson<SessionListResponse>(`/api/sessions?${sessionsApiQuery(filters, pageParam, SESSION_PAGE_SIZE)}`),
+    queryFn: ({ pageParam }) => fetchJson<SessionListResponse>(`/api/sessions?${sessionsApiQuery(filters, pageParam, pageSize)}`),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     staleTime: 5_000,
     // Poll only while a visible session can still change.
