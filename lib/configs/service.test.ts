@@ -120,14 +120,15 @@ for (const { driver, skip } of drivers) {
       expect((await getConfigVersionById(db, detail.versions[0]!.id)).yaml).toBe(EDITED);
     });
 
-    it("refuses to make an older text the newest again, instead of silently keeping the newer one", async () => {
+    it("restores an older text as a new version, keeping history immutable", async () => {
       const { db } = database;
       await saveConfig(db, "revert", VALID);
       await saveConfig(db, "revert", EDITED);
-      const error = await rejection(saveConfig(db, "revert", VALID, { expectedVersion: 2 }));
-      expect(error.code).toBe("conflict");
-      expect(error.message).toContain("identical to version 1");
-      expect((await getConfig(db, "revert")).version).toBe(2);
+      expect(await saveConfig(db, "revert", VALID, { expectedVersion: 2 })).toMatchObject({ version: 3, created: true });
+      const detail = await getConfig(db, "revert");
+      expect(detail).toMatchObject({ version: 3, yaml: VALID, hash: contentHash(VALID) });
+      expect((await getConfigVersion(db, "revert", 1)).yaml).toBe(VALID);
+      expect((await getConfigVersion(db, "revert", 2)).yaml).toBe(EDITED);
     });
 
     it("detects a concurrent edit through expectedVersion and keeps the other edit", async () => {

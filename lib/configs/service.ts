@@ -169,15 +169,6 @@ export async function saveConfig(
       await updateConfigDescription(tx, name, options.description);
     }
     if (latest?.contentHash === hash) return { name, version: latest.version, hash, created: false };
-
-    const identicalOlder = await findConfigVersionByHash(tx, name, hash);
-    if (identicalOlder) {
-      // config_versions is unique on (config_name, content_hash), so an older text cannot become the newest again.
-      throw new AtlasError(
-        "conflict",
-        `config ${name}: this text is identical to version ${identicalOlder.version}; restoring an older version as the newest is not supported`,
-      );
-    }
     const inserted = await insertNextConfigVersion(tx, { name, yaml, contentHash: hash });
     return { name, version: inserted.version, hash, created: true };
   });

@@ -43,7 +43,8 @@ export const configVersions = pgTable(
   },
   (table) => [
     uniqueIndex("config_versions_name_version_idx").on(table.configName, table.version),
-    uniqueIndex("config_versions_name_hash_idx").on(table.configName, table.contentHash),
+    // Not unique: restoring an older text appends it again as the newest version.
+    index("config_versions_name_hash_idx").on(table.configName, table.contentHash),
   ],
 );
 

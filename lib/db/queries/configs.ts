@@ -97,7 +97,9 @@ export async function findConfigVersionByHash(db: Queryable, name: string, conte
   const [row] = await db
     .select()
     .from(configVersions)
-    .where(and(eq(configVersions.configName, name), eq(configVersions.contentHash, contentHash)));
+    .where(and(eq(configVersions.configName, name), eq(configVersions.contentHash, contentHash)))
+    .orderBy(desc(configVersions.version))
+    .limit(1);
   return row ?? null;
 }
 
