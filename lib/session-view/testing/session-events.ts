@@ -18,7 +18,7 @@ export interface SessionScript {
   disputed?: (stepId: number) => boolean;
   /** Tool calls per attempt. */
   toolCalls?: number;
-  /** Extra `llm.call` events spread over the steps to reach this total (when larger). */
+  /** Extra `llm.call` events spread over the attempts to reach exactly this total (when larger). */
   totalEvents?: number;
   finalAnswer?: string;
   /** Stop before the terminal event (a session still running). */
@@ -46,6 +46,18 @@ export function buildPlan(steps: number): Plan {
 }
 
 export function buildSessionEvents(script: SessionScript): TrajectoryEvent[] {
+  const attempts = script.steps * script.attempts;
+  const without = buildInputs(script, () => 0).length;
+  const filler = Math.max(0, (script.totalEvents ?? 0) - without);
+  // Spread the filler `llm.call` events over the attempts, the first ones taking the remainder.
+  const inputs = buildInputs(script, (index) => Math.floor(filler / attempts) + (index < filler % attempts ? 1 : 0));
+  const start = (script.startedAt ?? new Date("2026-01-01T00:00:00Z")).getTime();
+  return inputs.map((input, index) =>
+    TrajectoryEventSchema.parse({ ...input, sessionId: script.sessionId, seq: index + 1, ts: new Date(start + index * 10).toISOString() }),
+  );
+}
+
+function buildInputs(script: SessionScript, fillerFor: (attemptIndex: number) => number): EventInput[] {
   const inputs: EventInput[] = [];
   const push = (event: EventInput) => inputs.push(event);
   const plan = buildPlan(script.steps);
@@ -65,7 +77,7 @@ export function buildSessionEvents(script: SessionScript): TrajectoryEvent[] {
     cached: false,
   });
 
-  const fillerPerStep = Math.max(0, Math.floor(((script.totalEvents ?? 0) - estimateEvents(script)) / Math.max(1, script.steps)));
+  let attemptIndex = 0;
   for (const step of plan.steps) {
     const stepId = step.id;
     push({
@@ -89,7 +101,9 @@ export function buildSessionEvents(script: SessionScript): TrajectoryEvent[] {
         push({ type: "tool.call", actor: "agent", ...where, tool: "search", callId, arguments: { query: `q${call}` } });
         push({ type: "tool.result", actor: "agent", ...where, tool: "search", callId, output: `result ${call}`, error: null, durationMs: 12 });
       }
-      for (let filler = 0; filler < fillerPerStep / script.attempts; filler += 1) push(llmCall("executor", where));
+      const filler = fillerFor(attemptIndex);
+      attemptIndex += 1;
+      for (let index = 0; index < filler; index += 1) push(llmCall("executor", where));
       push(llmCall("executor", where));
       const note = final ? null : `Attempt ${attempt} of step ${stepId}: cite a source for every fact.`;
       push({
@@ -159,10 +173,7 @@ export function buildSessionEvents(script: SessionScript): TrajectoryEvent[] {
       durationMs: 1234,
     });
   }
-  const start = (script.startedAt ?? new Date("2026-01-01T00:00:00Z")).getTime();
-  return inputs.map((input, index) =>
-    TrajectoryEventSchema.parse({ ...input, sessionId: script.sessionId, seq: index + 1, ts: new Date(start + index * 10).toISOString() }),
-  );
+  return inputs;
 }
 
 function defaultOutput(stepId: number, attempt: number): string {
@@ -236,14 +247,6 @@ function judgeOutcome(
     escalated: true,
     escalation_reason: "tier1_variance_or_uncertainty",
   };
-}
-
-/** Events the script produces without filler (to size the filler). */
-function estimateEvents(script: SessionScript): number {
-  const perJudge = 3 + 1; // samples + (sometimes) escalation/arbiter, roughly
-  const perAttempt = 5 + 2 * (script.toolCalls ?? 0);
-  const perStep = 2 + script.attempts * perAttempt + (script.attempts - 1) + script.judges.length * perJudge;
-  return 5 + script.steps * perStep;
 }
 
 /** The snapshot of a session before its first event, as GET /api/sessions/:id returns it. */
