@@ -94,7 +94,6 @@ describe("applyEvent", () => {
     state = applyEvent(state, make({ type: "session.started", actor: "system", task: "T", configName: "c", configHash: "h", metadata: { a: 1 } }));
     expect(state.session.status).toBe("running");
     expect(state.session.startedAt).toBe("2026-01-01T00:00:01.000Z");
-    expect(state.session.configName).toBe("c");
     state = applyEvent(
       state,
       make({ type: "step.started", actor: "student", stepId: 1, description: "first", dependsOn: [], tool: null, toolParams: null, level: 0 }),

@@ -24,13 +24,10 @@ export function applyEvents(view: SessionView, events: readonly TrajectoryEvent[
 function reduce(view: SessionView, event: TrajectoryEvent): SessionView {
   switch (event.type) {
     case "session.started":
+      // Task, config and metadata come with the session row; the event only starts the clock.
       return withSession(view, {
         status: keepTerminal(view.session.status, "running"),
         startedAt: view.session.startedAt ?? event.ts,
-        task: event.task,
-        configName: view.session.configName ?? event.configName,
-        configHash: view.session.configHash ?? event.configHash,
-        metadata: view.session.metadata ?? event.metadata,
       });
     case "session.queued":
       return withSession(view, { status: keepTerminal(view.session.status, "queued") });
