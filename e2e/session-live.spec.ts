@@ -67,7 +67,8 @@ test("the offline demo launches from the form and is watched live to the end", a
   await expect(page.getByTestId(`config-option-${DEMO_CONFIG}`)).toContainText("offline scripted demo");
   await expect(page.getByTestId("config-preview")).toContainText("builtin:demo");
 
-  await launchFromForm(page, DEMO_CONFIG, `Plan a team offsite ${unique()}`);
+  await launchFromForm(page, DEMO_CONFIG, `Plan a team offsite ${unique()}`, { metadata: '{"ticket": "OPS-42"}' });
+  await expect(page.getByTestId("session-metadata")).toContainText('"ticket":"OPS-42"');
   // The page is live: it shows the run before it finishes, then finishes without a reload.
   await expect(sessionStatus(page)).toHaveText(/queued|running/);
   await expect(page.getByTestId("stream-state")).toHaveAttribute("data-state", "open");

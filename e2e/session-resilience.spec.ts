@@ -41,6 +41,15 @@ test("a reload mid-run resumes from the snapshot without losing or doubling even
       ((await (await page.request.get(`/api/sessions/${sessionId}`)).json()).session.rewardScore as number).toFixed(2),
     );
   }
+  // The arbiter's model exists only as an event: live on both tabs, and from the stored log on a fresh page.
+  const fresh = await other.newPage();
+  await fresh.goto(`/sessions/${sessionId}`);
+  for (const tab of [page, secondTab, fresh]) {
+    await expandStep(tab, 2);
+    await expect(tab.getByTestId("judge-panel-2-1").getByTestId("judge-process").getByTestId("arbiter-decision")).toContainText(
+      "Arbiter decision (e2e-arbiter)",
+    );
+  }
   await other.close();
 });
 

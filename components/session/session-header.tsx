@@ -70,6 +70,12 @@ export function SessionHeader({ session }: { session: SessionView["session"] }) 
           <span data-testid="session-reward">{formatScore(session.rewardScore)}</span>
         </Fact>
       </dl>
+      {session.metadata && Object.keys(session.metadata).length > 0 ? (
+        <p data-testid="session-metadata" className="mt-3 text-xs text-slate-600">
+          <span className="font-medium">Metadata: </span>
+          <span className="font-mono break-all">{JSON.stringify(session.metadata)}</span>
+        </p>
+      ) : null}
       {session.error ? (
         <p data-testid="session-error" className="mt-4 rounded-md bg-red-50 p-3 text-sm whitespace-pre-wrap text-red-800">
           {session.error}

@@ -41,7 +41,7 @@ export function isActive(status: SessionStatus | string): boolean {
 export function sessionQuery(id: number) {
   return queryOptions({
     queryKey: sessionKeys.detail(id),
-    queryFn: async (): Promise<SessionView> => toSessionView(await fetchJson<SessionDetail>(`/api/sessions/${id}`)),
+    queryFn: async (): Promise<SessionView> => fetchedSnapshot(await fetchJson<SessionDetail>(`/api/sessions/${id}`)),
     // The event stream keeps a live snapshot current; a refetch could only race it.
     staleTime: Number.POSITIVE_INFINITY,
     // A refetched snapshot keeps the extras that only arrived as live events.
@@ -50,9 +50,22 @@ export function sessionQuery(id: number) {
   });
 }
 
+/** Views that came from the server (as opposed to ones the live reducer produced). */
+const fetchedSnapshots = new WeakSet<SessionView>();
+
+function fetchedSnapshot(detail: SessionDetail): SessionView {
+  const view = toSessionView(detail);
+  fetchedSnapshots.add(view);
+  return view;
+}
+
+/**
+ * How a new cache value replaces the old one. A refetched snapshot keeps the live-only state (tool
+ * calls, samples, arbiter models that arrived as events) and never steps back behind events already
+ * applied; a value written by the live reducer is taken as is.
+ */
 export function keepLiveState(previous: SessionView | undefined, next: SessionView): SessionView {
-  if (!previous || previous.session.id !== next.session.id) return next;
-  // Never step back behind events already applied from the stream.
+  if (!previous || !fetchedSnapshots.has(next) || previous.session.id !== next.session.id) return next;
   if (previous.session.lastSeq > next.session.lastSeq) return previous;
   return { ...next, live: previous.live };
 }
