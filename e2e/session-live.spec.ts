@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { DEMO_CONFIG } from "./fixtures/e2e-env";
+import { MARKERS } from "./fixtures/scripted-rules";
 import {
   collectPageErrors,
   completeEventLogSeqs,
@@ -59,7 +60,7 @@ async function expectTheScriptedRun(page: Page, options: { toolCall: boolean }) 
   expectOneToN(await completeEventLogSeqs(page));
 }
 
-test("the offline demo launches from the form and is watched live to the end", async ({ page }) => {
+test("the offline demo launches from the form and is watched to the end", async ({ page }) => {
   const errors = collectPageErrors(page);
   await page.goto("/runs/new");
   // The demo is preselected and explained.
@@ -69,20 +70,25 @@ test("the offline demo launches from the form and is watched live to the end", a
 
   await launchFromForm(page, DEMO_CONFIG, `Plan a team offsite ${unique()}`, { metadata: '{"ticket": "OPS-42"}' });
   await expect(page.getByTestId("session-metadata")).toContainText('"ticket":"OPS-42"');
-  // The page is live: it shows the run before it finishes, then finishes without a reload.
-  await expect(sessionStatus(page)).toHaveText(/queued|running/);
-  await expect(page.getByTestId("stream-state")).toHaveAttribute("data-state", "open");
+  // The built-in demo model answers at once, so the run may be over before the page shows; the
+  // fixture runs below are paced and check the live transition.
   await expectTheScriptedRun(page, { toolCall: true });
   await expect(page.getByTestId("cancel-session")).toHaveCount(0);
   await expect(page.getByTestId("download-jsonl")).toHaveAttribute("href", /\/api\/sessions\/\d+\/export$/);
+  const task = await page.getByTestId("session-task").textContent();
+  await page.getByTestId("run-again").click();
+  await expect(page.getByTestId("task-input")).toHaveValue(task ?? "");
+  await expect(page.getByTestId(`config-option-${DEMO_CONFIG}`).locator("input")).toBeChecked();
   expect(errors).toEqual([]);
 });
 
 for (const config of ["e2e/module-agent", "e2e/http-agent", "e2e/python-agent"]) {
   test(`a run with ${config} (scripted OpenAI-compatible server) shows plan, retry, judges and arbiter live`, async ({ page }) => {
     const errors = collectPageErrors(page);
-    await launchFromForm(page, config, `Choose a CI provider ${unique()}`);
+    await launchFromForm(page, config, `Choose a CI provider ${MARKERS.steady} ${unique()}`);
+    // Live: the page shows the run in progress, then its end without a reload.
     await expect(sessionStatus(page)).toHaveText(/queued|running/);
+    await expect(page.getByTestId("stream-state")).toHaveAttribute("data-state", "open");
     await expectTheScriptedRun(page, { toolCall: false });
     expect(errors).toEqual([]);
   });

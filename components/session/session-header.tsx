@@ -29,6 +29,13 @@ export function SessionHeader({ session }: { session: SessionView["session"] }) 
         </div>
         <div className="flex flex-wrap gap-2">
           {active ? <CancelButton sessionId={session.id} status={session.status} /> : null}
+          <Link
+            href={`/runs/new?${new URLSearchParams({ task: session.task, ...(session.configName ? { config: session.configName } : {}) })}`}
+            data-testid="run-again"
+            className="inline-flex items-center rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50"
+          >
+            Run again
+          </Link>
           <a
             href={`/api/sessions/${session.id}/export`}
             download={`session-${session.id}.jsonl`}
