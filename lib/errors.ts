@@ -33,7 +33,14 @@ export interface ErrorBody {
   error: { code: ErrorCode; message: string; issues?: Issue[] };
 }
 
+/**
+ * Next bundles instrumentation (where the run manager lives) and each route as separate module graphs,
+ * so an AtlasError thrown in one is not `instanceof` the class another imported: recognise it by brand.
+ */
+const ATLAS_ERROR_BRAND = Symbol.for("atlas.error");
+
 export class AtlasError extends Error {
+  readonly [ATLAS_ERROR_BRAND] = true;
   readonly code: ErrorCode;
   readonly issues: Issue[] | undefined;
 
@@ -68,7 +75,7 @@ export class AtlasError extends Error {
 }
 
 export function isAtlasError(value: unknown): value is AtlasError {
-  return value instanceof AtlasError;
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[ATLAS_ERROR_BRAND] === true;
 }
 
 /** Formats an issue the way compilers do: `FILE:LINE:COL path: message`. */

@@ -7,7 +7,7 @@ import { ErrorNotice } from "@/components/ui/error-notice";
 import { parseConfigText } from "@/lib/config";
 import { diffLines } from "@/lib/configs/line-diff";
 import type { ConfigDetail, ConfigSummary } from "@/lib/configs/types";
-import { AtlasError, type Issue } from "@/lib/errors";
+import { isAtlasError, type Issue } from "@/lib/errors";
 import type { ConfigDraft } from "./draft";
 import { IssuesList } from "./issues-list";
 import { LineDiffView } from "./line-diff-view";
@@ -33,7 +33,7 @@ interface PanelProps {
 }
 
 function isStaleVersionConflict(error: unknown): boolean {
-  return error instanceof AtlasError && error.code === "conflict" && error.message.includes("changed since you opened it");
+  return isAtlasError(error) && error.code === "conflict" && error.message.includes("changed since you opened it");
 }
 
 export function ConfigEditorPanel({ name, draft, initialText, initialDetail, templates, existingNames, onStartDraft, onDraftSaved }: PanelProps) {

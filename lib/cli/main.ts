@@ -1,4 +1,4 @@
-import { AtlasError, errorMessage } from "@/lib/errors";
+import { errorMessage, isAtlasError } from "@/lib/errors";
 import { processIO, UsageError, type Command, type CommandIO } from "./io";
 
 interface CommandEntry {
@@ -83,7 +83,7 @@ export async function main(argv: string[], io: CommandIO = processIO()): Promise
       io.stderr(`atlas ${name}: ${error.message}\nUsage: ${entry.usage}\n`);
       return 2;
     }
-    if (error instanceof AtlasError) {
+    if (isAtlasError(error)) {
       io.stderr(`atlas ${name}: ${error.message}\n`);
       return 1;
     }

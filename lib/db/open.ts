@@ -1,4 +1,4 @@
-import { AtlasError, errorMessage } from "@/lib/errors";
+import { AtlasError, errorMessage, isAtlasError } from "@/lib/errors";
 import { describeTarget, type DatabaseTarget } from "./target";
 import type { DatabaseHandle } from "./types";
 
@@ -20,7 +20,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       }
     }
   } catch (error) {
-    if (error instanceof AtlasError) throw error;
+    if (isAtlasError(error)) throw error;
     throw new AtlasError("unavailable", `cannot open database (${describeTarget(target)}): ${errorMessage(error)}`, {
       cause: error,
     });

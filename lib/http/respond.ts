@@ -1,16 +1,21 @@
 import { ZodError, type z } from "zod";
-import { AtlasError, type Issue } from "@/lib/errors";
+import { AtlasError, isAtlasError, type Issue } from "@/lib/errors";
 
 /** Route handlers stay thin: parse with zod, call lib/, and let this map every failure to a status. */
 export function errorResponse(error: unknown): Response {
-  if (error instanceof AtlasError) return Response.json(error.toBody(), { status: error.status });
-  if (error instanceof ZodError) {
+  if (isAtlasError(error)) return Response.json(error.toBody(), { status: error.status });
+  if (isZodError(error)) {
     return Response.json(new AtlasError("invalid_input", "invalid request", { issues: zodIssues(error) }).toBody(), {
       status: 400,
     });
   }
   console.error("unexpected error in API route:", error);
   return Response.json(new AtlasError("internal", "internal error; see the server log").toBody(), { status: 500 });
+}
+
+/** By shape, for the same reason as isAtlasError: a ZodError may come from another module graph. */
+function isZodError(error: unknown): error is ZodError {
+  return error instanceof ZodError || (error instanceof Error && error.name === "ZodError" && Array.isArray((error as ZodError).issues));
 }
 
 export function zodIssues(error: ZodError): Issue[] {

@@ -9,17 +9,15 @@ import { createTestDatabase, postgresUnavailableReason, type TestDatabase } from
 import { seedSet, type SeededSession } from "@/lib/export/testing/seed-set";
 import type { CommandIO } from "../io";
 import { main } from "../main";
+import { captureIO as captureCommandIO } from "../testing";
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(import.meta.dirname, "../../..");
 const postgresSkip = await postgresUnavailableReason();
 if (postgresSkip) console.warn(`atlas export/import CLI tests on postgres skipped: ${postgresSkip}`);
 
-function captureIO(env: NodeJS.ProcessEnv, cwd: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CommandIO = { stdout: (text) => out.push(text), stderr: (text) => err.push(text), isTTY: false, env, cwd };
-  return { io, stdout: () => out.join(""), stderr: () => err.join("") };
+function captureIO(env: CommandIO["env"], cwd: string) {
+  return captureCommandIO({ env, cwd });
 }
 
 describe.skipIf(postgresSkip)("atlas export / atlas import (postgres)", () => {
@@ -27,7 +25,7 @@ describe.skipIf(postgresSkip)("atlas export / atlas import (postgres)", () => {
   let seeded: Map<string, SeededSession>;
   let folder: string;
   const cli = async (args: string[]) => {
-    const capture = captureIO({ HOME: folder } as NodeJS.ProcessEnv, folder);
+    const capture = captureIO({ HOME: folder }, folder);
     const code = await main(args, capture.io);
     return { code, stdout: capture.stdout(), stderr: capture.stderr() };
   };
@@ -172,7 +170,7 @@ describe("atlas export from the embedded database", () => {
   });
 
   it("reads ATLAS_DATA_DIR when no URL is given", async () => {
-    const capture = captureIO({ ATLAS_DATA_DIR: path.join(folder, "pgdata") } as NodeJS.ProcessEnv, folder);
+    const capture = captureIO({ ATLAS_DATA_DIR: path.join(folder, "pgdata") }, folder);
     const code = await main(["export", "--output", "x.jsonl", "--format", "steps"], capture.io);
     expect(code).toBe(0);
     expect(readFileSync(path.join(folder, "x.jsonl"), "utf8").trimEnd().split("\n")).toHaveLength(11);

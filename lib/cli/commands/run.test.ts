@@ -3,23 +3,14 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunResult } from "@/lib/runtime/types";
-import type { CommandIO } from "../io";
 import { main } from "../main";
+import { captureIO as captureCommandIO } from "../testing";
 
 const REPO = path.resolve(import.meta.dirname, "../../..");
 const DEMO = "configs/examples/demo_offline.yaml";
 
 function captureIO(env: Record<string, string> = {}, isTTY = false) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CommandIO = {
-    stdout: (text) => void out.push(text),
-    stderr: (text) => void err.push(text),
-    isTTY,
-    env: env as NodeJS.ProcessEnv,
-    cwd: REPO,
-  };
-  return { io, stdout: () => out.join(""), stderr: () => err.join("") };
+  return captureCommandIO({ env, cwd: REPO, isTTY });
 }
 
 let scratch: string;
