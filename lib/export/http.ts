@@ -11,10 +11,7 @@ import { ExportFiltersSchema, type ExportFilters } from "./filters";
 import { describeImport, importLines, type ImportSummary } from "./import";
 import { linesOfStream } from "./lines";
 import { countSelection, type SelectionCount } from "./queries";
-import { exportLines } from "./stream";
-
-/** Chunks of about this many bytes go to the socket: one line per chunk would be thousands of tiny writes. */
-const CHUNK_BYTES = 64 * 1024;
+import { exportChunks } from "./stream";
 
 export function parseExportQuery(request: Request, overrides: Record<string, unknown> = {}): ExportFilters {
   const parsed = ExportFiltersSchema.safeParse({ ...searchParamsObject(request), ...overrides });
@@ -44,25 +41,17 @@ export async function exportCount(db: AtlasDb, request: Request): Promise<Select
 }
 
 function ndjsonResponse(db: AtlasDb, filters: ExportFilters, signal: AbortSignal, filename: string): Response {
-  const lines = exportLines(db, filters, { signal });
+  const chunks = exportChunks(db, filters, { signal });
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     // Pulled: the next page is read from the database only when the client has taken the previous bytes.
     async pull(controller) {
-      let chunk = "";
-      while (chunk.length < CHUNK_BYTES) {
-        const next = await lines.next();
-        if (next.done) {
-          if (chunk) controller.enqueue(encoder.encode(chunk));
-          controller.close();
-          return;
-        }
-        chunk += next.value;
-      }
-      controller.enqueue(encoder.encode(chunk));
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
     },
     async cancel() {
-      await lines.return(undefined);
+      await chunks.return(undefined);
     },
   });
   return new Response(body, {

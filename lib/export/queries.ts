@@ -1,6 +1,7 @@
 /**
  * Set-based reads for the exporter: one query for a page of sessions (keyset paginated, newest first) and one
- * per child table for the whole page, never one query per session.
+ * per child table for the whole page, never one query per session. JSON columns are read as text and parsed
+ * one session at a time during assembly: a page held as strings is a fraction of the same page as objects.
  */
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows } from "@/lib/db/raw";
@@ -78,23 +79,31 @@ export interface SessionPageRequest {
 
 export async function selectSessionPage(db: Queryable, request: SessionPageRequest): Promise<SessionRowForExport[]> {
   const { cursor, offset = 0 } = request;
+  // Written so the (created_at desc, id) index gives the range: `created_at <= c` bounds the scan.
   const after = cursor
-    ? sql`and (s.created_at < ${cursor.createdAt}::timestamptz or (s.created_at = ${cursor.createdAt}::timestamptz and s.id > ${cursor.id}))`
+    ? sql`and s.created_at <= ${cursor.createdAt}::timestamptz
+          and (s.created_at < ${cursor.createdAt}::timestamptz or s.id > ${cursor.id})`
     : sql``;
+  const order = selectionOrder(request.filters, request.ids);
+  // The page is picked first; its plans are joined and its JSON printed for those rows only.
   const rows = await queryRows<SessionRowForExport & Record<string, unknown>>(
     db,
-    sql`select s.id, s.task, s.status, s.metadata, s.final_answer as "finalAnswer", s.error,
+    sql`select s.id, s.task, s.status, s.metadata::text as metadata, s.final_answer as "finalAnswer", s.error,
           s.execution_mode as "executionMode", s.config_name as "configName", s.config_hash as "configHash",
           ${isoUtc(sql`s.created_at`)} as "createdAt", ${isoUtc(sql`s.started_at`)} as "startedAt",
           ${isoUtc(sql`s.completed_at`)} as "completedAt", s.duration_ms as "durationMs",
           s.reward_score as "rewardScore", s.judge_outcomes as "judgeOutcomes", s.escalations,
           s.prompt_tokens as "promptTokens", s.completion_tokens as "completionTokens",
           s.reasoning_tokens as "reasoningTokens", s.cost_usd as "costUsd", s.llm_calls as "llmCalls", s.source,
-          p.plan, p.original_plan as "originalPlan", p.review
-        from sessions s left join plans p on p.session_id = s.id
-        where ${selectionWhere(request.filters, request.ids)} ${after}
-        order by ${selectionOrder(request.filters, request.ids)}
-        limit ${request.size} offset ${offset}`,
+          p.plan::text as plan, p.original_plan::text as "originalPlan", p.review::text as review
+        from (
+          select s.* from sessions s
+          where ${selectionWhere(request.filters, request.ids)} ${after}
+          order by ${order}
+          limit ${request.size} offset ${offset}
+        ) s
+        left join plans p on p.session_id = s.id
+        order by ${order}`,
   );
   return rows.map((row) => ({ ...row, rewardScore: numberOrNull(row.rewardScore), costUsd: Number(row.costUsd) }));
 }
@@ -111,15 +120,21 @@ export async function loadBundles(
   // Sequential: a transaction is one connection, and node-postgres must not get overlapping queries on it.
   const steps = await queryRows<Row<Omit<StepRowForExport, "attemptRows" | "guidance"> & { sessionId: number }>>(
     db,
-    sql`select session_id as "sessionId", step_id as "stepId", description, status, trace, output, evaluation,
-          attempts, metadata, ${isoUtc(sql`started_at`)} as "startedAt", ${isoUtc(sql`completed_at`)} as "completedAt"
+    sql`select session_id as "sessionId", step_id as "stepId", description, status, trace, output,
+          evaluation::text as evaluation, attempts, metadata::text as metadata, ${isoUtc(sql`started_at`)} as "startedAt", ${isoUtc(sql`completed_at`)} as "completedAt"
         from step_results where session_id in (${idList}) order by session_id, step_id`,
   );
+  // The accepted attempt's evaluation is the step's own: sent once, shared in memory and in the output.
   const attempts = await queryRows<Row<AttemptRowForExport & { sessionId: number; stepId: number }>>(
     db,
-    sql`select session_id as "sessionId", step_id as "stepId", attempt, evaluation, status, outcome, output, trace,
-          timings_ms as "timingsMs", reward_skipped as "rewardSkipped", reward_score as "rewardScore"
-        from step_attempts where session_id in (${idList}) order by session_id, step_id, attempt`,
+    sql`select a.session_id as "sessionId", a.step_id as "stepId", a.attempt, shared.same as "sameAsStep",
+          case when shared.same then null else a.evaluation::text end as evaluation, a.status, a.outcome, a.output, a.trace, a.timings_ms::text as "timingsMs", a.reward_skipped as "rewardSkipped",
+          a.reward_score as "rewardScore"
+        from step_attempts a left join step_results r on r.session_id = a.session_id and r.step_id = a.step_id
+        cross join lateral (
+          select coalesce(jsonb_typeof(r.evaluation) = 'object' and r.evaluation <> '{}'::jsonb and a.evaluation = r.evaluation, false) as same
+        ) shared
+        where a.session_id in (${idList}) order by a.session_id, a.step_id, a.attempt`,
   );
   const guidance = await queryRows<Row<GuidanceRowForExport & { sessionId: number; stepId: number }>>(
     db,
@@ -127,7 +142,7 @@ export async function loadBundles(
         from guidance_notes where session_id in (${idList}) order by session_id, step_id, sequence`,
   );
   // Latest N per session through the (session_id, seq) index, returned oldest first.
-  // Events stay JSON text (compacted below): the exporter needs only their type and name, not their objects.
+  // Events stay JSON text: the exporter needs only their type and name, not their objects.
   const events = await queryRows<Row<Omit<EventRowForExport, "event"> & { sessionId: number; eventText: string }>>(
     db,
     sql`select e.id, ids.sid as "sessionId", e.event::text as "eventText", (e.event->'type')::text as "typeJson",
@@ -162,7 +177,7 @@ export async function loadBundles(
   }
   for (const { sessionId, stepId, ...note } of guidance) stepIndex.get(`${sessionId}:${stepId}`)?.guidance.push(note);
   for (const { sessionId, eventText, ...event } of events) {
-    bundles.get(sessionId)?.events.push({ ...event, event: new RawJson(JSON.stringify(JSON.parse(eventText))) });
+    bundles.get(sessionId)?.events.push({ ...event, event: new RawJson(eventText) });
   }
   for (const { sessionId, total } of totals) {
     const bundle = bundles.get(sessionId);

@@ -88,14 +88,14 @@ function assembleStep(row: StepRowForExport, planStep: JsonObject | null, contex
   const rewardPayload = decodeJson(evaluation.reward);
   const validation = coerceObject(truthy(evaluation.validation) ? evaluation.validation : {});
   const guidance = row.guidance.map((note) => note.note);
-  const attemptDetails = row.attemptRows.map(attemptEntry);
+  const attemptDetails = row.attemptRows.map((attempt) => attemptEntry(attempt, evaluation));
 
   const metadata = orderStepMetadata(coerceMetadata(row.metadata));
   if (attemptDetails.length > 0) {
     setDefault(metadata, "attempt_history", attemptDetails);
     setDefault(metadata, "attempt_details", attemptDetails);
   }
-  setDefault(metadata, "raw_evaluation", truthy(evaluation) ? evaluation : { raw: row.evaluation ?? null });
+  setDefault(metadata, "raw_evaluation", truthy(evaluation) ? evaluation : { raw: decoded ?? row.evaluation ?? null });
   const dependsOn = planStep?.depends_on;
   if (dependsOn !== null && dependsOn !== undefined && !("depends_on" in metadata)) {
     metadata.depends_on = Array.isArray(dependsOn) ? [...dependsOn] : dependsOn;
@@ -141,16 +141,18 @@ function contextEntry(step: ExportedStep): JsonObject {
 }
 
 /** `attempt_history` entry: upstream's `{attempt, evaluation}` plus what we store per attempt. */
-function attemptEntry(row: AttemptRowForExport): JsonObject {
-  const evaluation = decodeJson(row.evaluation);
+function attemptEntry(row: AttemptRowForExport, stepEvaluation: JsonObject): JsonObject {
+  // The database says when the attempt's evaluation is the step's own (a non-empty object): share that object.
+  const evaluation = row.sameAsStep ? stepEvaluation : decodeJson(row.evaluation);
+  const timings = decodeJson(row.timingsMs);
   return {
     attempt: row.attempt,
-    evaluation: isObject(evaluation) ? orderEvaluation(evaluation) : (evaluation ?? row.evaluation),
+    evaluation: evaluation === stepEvaluation ? evaluation : isObject(evaluation) ? orderEvaluation(evaluation) : (evaluation ?? row.evaluation),
     status: row.status,
     outcome: row.outcome,
     output: row.output,
     trace: row.trace,
-    timings_ms: isObject(row.timingsMs) ? withKeyOrder(row.timingsMs, TIMINGS_ORDER) : row.timingsMs,
+    timings_ms: isObject(timings) ? withKeyOrder(timings, TIMINGS_ORDER) : timings,
     reward_skipped: row.rewardSkipped,
     reward_score: row.rewardScore,
   };
@@ -200,6 +202,8 @@ function sessionMetadata(bundle: SessionBundle, events: ExportedEvent[]): JsonOb
 }
 
 function atlasSessionBlock(session: SessionRowForExport, bundle: SessionBundle, kept: number): JsonObject {
+  const originalPlan = decodeJson(session.originalPlan);
+  const review = decodeJson(session.review);
   const block: JsonObject = {
     schema_version: EXPORT_SCHEMA_VERSION,
     // The row's own values: an importer can tell them from same-named keys of the user's metadata.
@@ -223,8 +227,8 @@ function atlasSessionBlock(session: SessionRowForExport, bundle: SessionBundle, 
       llm_calls: session.llmCalls,
     },
     judging: { judge_outcomes: session.judgeOutcomes, escalations: session.escalations },
-    original_plan: session.originalPlan === null || session.originalPlan === undefined ? null : coercePlan(session.originalPlan).plan,
-    plan_review: isObject(session.review) ? withKeyOrder(session.review, ["mode", "concerns", "changes"]) : (session.review ?? null),
+    original_plan: originalPlan === null ? null : coercePlan(originalPlan).plan,
+    plan_review: isObject(review) ? withKeyOrder(review, ["mode", "concerns", "changes"]) : review,
   };
   // Never truncate silently: a consumer can tell a short trajectory from a cut one.
   if (bundle.eventTotal > kept) block.trajectory_events_truncated = { kept, total: bundle.eventTotal };

@@ -4,7 +4,11 @@
  */
 import type { JsonObject } from "./json";
 
-/** Timestamps are ISO strings formatted by the database (microsecond precision, `+00:00`). */
+/**
+ * Timestamps are ISO strings formatted by the database (microsecond precision, `+00:00`). JSON columns may come
+ * parsed or as JSON text (the streaming exporter reads text and parses one session at a time, as upstream's
+ * asyncpg did), so every reader decodes them.
+ */
 export interface SessionRowForExport {
   id: number;
   task: string;
@@ -36,6 +40,8 @@ export interface SessionRowForExport {
 export interface AttemptRowForExport {
   attempt: number;
   evaluation: unknown;
+  /** The evaluation equals the step's own (then `evaluation` need not be sent). */
+  sameAsStep?: boolean;
   status: string | null;
   outcome: string | null;
   output: string | null;

@@ -1,4 +1,4 @@
-/** Writes streamed lines to a file with backpressure, atomically: the target appears only once complete. */
+/** Writes streamed text to a file with backpressure, atomically: the target appears only once complete. */
 import { createWriteStream, mkdirSync, renameSync, rmSync } from "node:fs";
 import { once } from "node:events";
 import os from "node:os";
@@ -11,18 +11,19 @@ export function resolveOutputPath(output: string, cwd: string, home = os.homedir
 }
 
 /**
- * Streams `lines` into `target` through a temporary sibling, renamed over the target when every line is written.
+ * Streams `chunks` into `target` through a temporary sibling, renamed over the target once all are written.
  * A failure removes the temporary file and leaves any previous file untouched.
  */
-export async function writeLinesAtomically(target: string, lines: AsyncIterable<string>): Promise<void> {
+export async function writeLinesAtomically(target: string, chunks: AsyncIterable<string>): Promise<void> {
   mkdirSync(path.dirname(target), { recursive: true });
   const temporary = `${target}.partial-${process.pid}`;
-  const stream = createWriteStream(temporary, { encoding: "utf8" });
+  // A 1 MiB buffer lets several chunks through before waiting for the disk.
+  const stream = createWriteStream(temporary, { encoding: "utf8", highWaterMark: 1 << 20 });
   const failed = once(stream, "error").then(([error]) => Promise.reject(error as Error));
   failed.catch(() => undefined);
   try {
-    for await (const line of lines) {
-      if (!stream.write(line)) await Promise.race([once(stream, "drain"), failed]);
+    for await (const chunk of chunks) {
+      if (!stream.write(chunk)) await Promise.race([once(stream, "drain"), failed]);
     }
     stream.end();
     await Promise.race([once(stream, "finish"), failed]);

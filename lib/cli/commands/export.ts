@@ -1,7 +1,7 @@
 import { openMigratedDatabase } from "@/lib/db/open";
 import { resolveDatabaseTarget } from "@/lib/db/target";
 import { ExportFiltersSchema, type ExportFilters } from "@/lib/export/filters";
-import { emptyStats, exportLines, type ExportStats } from "@/lib/export/stream";
+import { emptyStats, exportChunks, type ExportStats } from "@/lib/export/stream";
 import { resolveOutputPath, writeLinesAtomically } from "@/lib/export/write-file";
 import { parseCommandArgs } from "../args";
 import { UsageError, type Command, type CommandIO } from "../io";
@@ -53,13 +53,13 @@ export const exportCommand: Command = async (args, io) => {
   process.once("SIGTERM", stopOnSignal);
   const stats = emptyStats();
   try {
-    const lines = exportLines(handle.db, filters, {
+    const chunks = exportChunks(handle.db, filters, {
       stats,
       signal: abort.signal,
       onBatch: (progress) => log.progress(`exported ${count(progress.sessions)} sessions (${count(progress.steps)} steps)…`),
     });
-    if (values.output === "-") await writeToStdout(io, lines);
-    else await writeLinesAtomically(resolveOutputPath(values.output, io.cwd, io.env.HOME), lines);
+    if (values.output === "-") await writeToStdout(io, chunks);
+    else await writeLinesAtomically(resolveOutputPath(values.output, io.cwd, io.env.HOME), chunks);
   } finally {
     process.off("SIGINT", stopOnSignal);
     process.off("SIGTERM", stopOnSignal);
@@ -124,9 +124,9 @@ function count(value: number): string {
  * `--output -`. CommandIO has no stream, so backpressure is taken from process.stdout itself: when the command
  * writes to the real stdout, a slow reader pauses the export instead of filling memory.
  */
-async function writeToStdout(io: CommandIO, lines: AsyncIterable<string>) {
-  for await (const line of lines) {
-    io.stdout(line);
+async function writeToStdout(io: CommandIO, chunks: AsyncIterable<string>) {
+  for await (const chunk of chunks) {
+    io.stdout(chunk);
     if (process.stdout.writableNeedDrain) await new Promise((resolve) => process.stdout.once("drain", resolve));
   }
 }
