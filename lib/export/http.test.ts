@@ -63,6 +63,9 @@ describe.each(drivers)("export HTTP handlers on $driver", ({ driver, skip }) => 
     const body = await (await download(new Request(url(query)), undefined)).text();
     const records = body.trimEnd().split("\n").map((line) => JSON.parse(line));
     expect(records.map((record) => record.task)).toEqual(["Tie B: forecast"]);
+    const [churn, failed] = [seeded.get("churn")!.sessionId, seeded.get("failed")!.sessionId];
+    const byIds = await (await download(new Request(url(`?session_id=${failed}&session_id=${churn}`)), undefined)).text();
+    expect(byIds.trimEnd().split("\n").map((line) => JSON.parse(line).session_metadata.session_id)).toEqual([failed, churn]);
     const withoutReward = await (await download(new Request(url("?config=writer&q=forecast")), undefined)).text();
     expect(withoutReward.trimEnd().split("\n")).toHaveLength(2);
     expect(records.every((record) => record.trajectory_events.length === 3)).toBe(true);

@@ -10,8 +10,8 @@ import { searchParamsObject, zodIssues } from "@/lib/http/respond";
 import { ExportFiltersSchema, type ExportFilters } from "./filters";
 import { describeImport, importLines, type ImportSummary } from "./import";
 import { linesOfStream } from "./lines";
-import { countSelection, type SelectionCount } from "./queries";
-import { exportChunks } from "./stream";
+import type { SelectionCount } from "./queries";
+import { countSessions, exportChunks } from "./stream";
 
 export function parseExportQuery(request: Request, overrides: Record<string, unknown> = {}): ExportFilters {
   const parsed = ExportFiltersSchema.safeParse({ ...searchParamsObject(request), ...overrides });
@@ -37,7 +37,7 @@ export async function sessionDownload(db: AtlasDb, request: Request, sessionId: 
 
 /** `GET /api/export/count`: what a download with these filters would hold. */
 export async function exportCount(db: AtlasDb, request: Request): Promise<SelectionCount> {
-  return countSelection(db, parseExportQuery(request));
+  return countSessions(db, parseExportQuery(request));
 }
 
 function ndjsonResponse(db: AtlasDb, filters: ExportFilters, signal: AbortSignal, filename: string): Response {

@@ -5,7 +5,7 @@
  */
 import type { AtlasDb } from "@/lib/db/types";
 import type { ExportFilters } from "./filters";
-import { loadBundles, selectSessionPage, type SessionCursor } from "./queries";
+import { countSelection, loadBundles, selectSessionPage, type SelectionCount, type SessionCursor } from "./queries";
 import { assembleSessionRecord } from "./record";
 import { serializeRecordTo } from "./serialize";
 import { flattenForTraining, preferencePairs } from "./training";
@@ -24,6 +24,11 @@ export interface ExportOptions {
   /** Updated in place as lines are yielded, so callers can read the totals after (or during) the export. */
   stats?: ExportStats;
   signal?: AbortSignal;
+}
+
+/** How many sessions (and their recorded steps) an export with these filters writes: the page's live count. */
+export function countSessions(db: AtlasDb, filters: ExportFilters): Promise<SelectionCount> {
+  return countSelection(db, filters);
 }
 
 export function emptyStats(): ExportStats {

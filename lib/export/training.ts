@@ -3,6 +3,7 @@
  * Arc-Computer/ATLAS loader rules applied to our record) and `pairs` is one preference pair per retried step.
  */
 import { asFloat, isObject, truthy, type JsonObject } from "./json";
+import { EXPORT_SCHEMA_VERSION } from "./types";
 
 /** Step keys the trainer reads into typed fields; everything else lands in its metadata. */
 const TRAINER_STEP_FIELDS = new Set([
@@ -158,6 +159,8 @@ export function preferencePairs(record: JsonObject): JsonObject[] {
       rejected: attemptView(rejected, null),
       accepted,
       reward_margin: Number((accepted.reward.score - attemptView(rejected, null).reward.score).toFixed(6)),
+      // Our own format: versioned like our additive blocks.
+      schema_version: EXPORT_SCHEMA_VERSION,
     });
   }
   return pairs;
