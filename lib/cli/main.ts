@@ -21,9 +21,9 @@ const COMMANDS: Record<string, CommandEntry> = {
   export: {
     summary: "write sessions as training-ready JSONL",
     usage:
-      "atlas export [--output FILE] [--database-url URL] [--session-id N]... [--status S]... [--limit N] [--offset N]\n" +
+      "atlas export --output FILE|- [--database-url URL] [--session-id N]... [--status S]... [--limit N] [--offset N]\n" +
       "             [--trajectory-event-limit N] [--batch-size N] [--since DATE] [--until DATE] [--min-reward X]\n" +
-      "             [--format sessions|steps|pairs] [--quiet]",
+      "             [--config-name NAME] [--search TEXT] [--format sessions|steps|pairs] [--quiet]",
     load: async () => (await import("./commands/export")).exportCommand,
   },
   import: {
