@@ -6,22 +6,23 @@
  *
  * Scenario: a 6-step plan in 3 levels (1,2 → 3,4 → 5,6), steps 2 and 5 retried once after teacher
  * guidance, both judges (3 temperatures each) on every accepted attempt, against the scripted
- * OpenAI-compatible server at a fixed 50 ms latency. The agent is an in-process function (no latency).
+ * OpenAI-compatible server at a fixed 50 ms latency, running in its own process (bench/engine-llm.ts) as a
+ * real model would. The agent is an in-process function (no latency).
  * The critical path is computed from the recorded LLM calls: plan review, then per level the slowest
  * step's chain of (validation → slowest judge sample → arbiter, if any) over its attempts.
  * Target: ratio ≤ 1.10, with no store and with the PGlite store.
  */
+import { spawn } from "node:child_process";
 import { cpus, loadavg } from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
 import type { AgentAdapter } from "@/lib/adapters/types";
 import { parseConfigObject, type AtlasConfig } from "@/lib/config";
 import { openMigratedDatabase } from "@/lib/db/open";
 import { databaseSessionStore } from "@/lib/db/session-store";
-import { startScriptedLlm } from "@/lib/llm/scripted/server";
-import type { ScriptedLlm } from "@/lib/llm/scripted/types";
 import type { EventOf, TrajectoryEvent } from "@/lib/runtime/events";
 import { run } from "@/lib/runtime/run";
 import type { SessionStore } from "@/lib/runtime/store";
-import { agreeingJudges, keepPlanReview, userPayload } from "@/lib/runtime/testing/scripts";
 
 const LATENCY_MS = 50;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -63,19 +64,27 @@ function benchConfig(url: string): AtlasConfig {
   return parsed.config;
 }
 
-function scriptRules(server: ScriptedLlm) {
-  server.setRules([
-    keepPlanReview(),
-    {
-      caller: "validation",
-      reply: (request) => {
-        const payload = userPayload(request) as { step?: { id?: number }; attempt_guidance?: unknown[] };
-        const retry = RETRIED_STEPS.has(payload.step?.id ?? 0) && (payload.attempt_guidance ?? []).length === 0;
-        return { json: retry ? { valid: false, guidance: "Include the row counts." } : { valid: true, guidance: null } };
-      },
-    },
-    agreeingJudges(0.8),
-  ]);
+interface BenchLlm {
+  url: string;
+  requestCount(): Promise<number>;
+  reset(): Promise<void>;
+  close(): void;
+}
+
+/** Starts bench/engine-llm.ts in its own process and talks to its control port. */
+async function startBenchLlm(): Promise<BenchLlm> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "engine-llm.ts"), String(LATENCY_MS), [...RETRIED_STEPS].join(",")], {
+    cwd: path.join(import.meta.dirname, ".."),
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const [line] = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next().then((next) => [next.value as string]);
+  const { url, control } = JSON.parse(line ?? "{}") as { url: string; control: string };
+  return {
+    url,
+    requestCount: async () => ((await (await fetch(`${control}/bench/requests`)).json()) as { count: number }).count,
+    reset: async () => void (await fetch(`${control}/bench/reset`, { method: "POST" })),
+    close: () => void child.kill("SIGTERM"),
+  };
 }
 
 type LlmCall = EventOf<"llm.call">;
@@ -124,8 +133,7 @@ interface Sample {
   clientCriticalMs: number;
 }
 
-async function measure(server: ScriptedLlm, store: SessionStore | null): Promise<Sample> {
-  scriptRules(server);
+async function measure(server: BenchLlm, store: SessionStore | null): Promise<Sample> {
   const events: TrajectoryEvent[] = [];
   const started = performance.now();
   const result = await run({
@@ -139,10 +147,10 @@ async function measure(server: ScriptedLlm, store: SessionStore | null): Promise
   if (result.status !== "succeeded") throw new Error(`bench run ${result.status}: ${result.error ?? ""}`);
   const attempts = result.stepResults.map((step) => step.attempts);
   if (attempts.join(",") !== "1,2,1,1,2,1") throw new Error(`unexpected attempts ${attempts.join(",")}`);
-  const requests = server.requests.length;
+  const requests = await server.requestCount();
   const calls = events.filter((event) => event.type === "llm.call").length;
   if (requests !== calls) throw new Error(`request log has ${requests} requests but the run recorded ${calls} llm.call events`);
-  server.reset();
+  await server.reset();
   return {
     wallMs,
     serverCriticalMs: criticalPathMs(events, () => LATENCY_MS),
@@ -155,7 +163,7 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
-async function bench(label: string, server: ScriptedLlm, store: SessionStore | null) {
+async function bench(label: string, server: BenchLlm, store: SessionStore | null) {
   await measure(server, store); // warm-up: module loading, JIT, first connections
   const samples: Sample[] = [];
   for (let index = 0; index < RUNS; index += 1) samples.push(await measure(server, store));
@@ -172,7 +180,7 @@ async function bench(label: string, server: ScriptedLlm, store: SessionStore | n
   );
 }
 
-const server = await startScriptedLlm({ defaultLatencyMs: LATENCY_MS });
+const server = await startBenchLlm();
 try {
   console.log(`engine overhead: 6 steps / 3 levels / 2 retries / 2 judges × 3 samples, scripted LLM at ${LATENCY_MS} ms`);
   console.log(`machine: ${cpus().length} CPUs, load average ${loadavg()[0]?.toFixed(2)} (other processes inflate the overhead)`);
@@ -184,5 +192,5 @@ try {
     await database.close();
   }
 } finally {
-  await server.close();
+  server.close();
 }
