@@ -69,7 +69,11 @@ export const ExportFiltersSchema = z
       z
         .preprocess(
           (value) => (typeof value === "string" ? Number(value.trim()) : value),
-          z.number({ error: "min_reward must be a number" }).finite("min_reward must be a number"),
+          z
+            .number({ error: "min_reward must be a number" })
+            .finite("min_reward must be a number")
+            .min(0, "min_reward must be between 0 and 1 (rewards are scores in [0, 1])")
+            .max(1, "min_reward must be between 0 and 1 (rewards are scores in [0, 1])"),
         )
         .optional(),
     ),

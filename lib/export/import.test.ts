@@ -6,7 +6,7 @@ import { guidanceNotes, sessions, stepAttempts, trajectoryEvents } from "@/lib/d
 import { availableDrivers, createTestDatabase, type TestDatabase } from "@/lib/db/testing/databases";
 import type { AtlasDb } from "@/lib/db/types";
 import { exportFilters } from "./filters";
-import { canonicalJson } from "./json";
+import { stableStringify } from "@/lib/runtime/json-text";
 import { describeImport, importKeyOf, importLines } from "./import";
 import type { NumberedLine } from "./lines";
 import { exportLines } from "./stream";
@@ -49,7 +49,7 @@ describe.each(drivers)("import on $driver", ({ driver, skip }) => {
     const ours = withoutAtlasAdditions(JSON.parse(reexported!) as Record<string, unknown>);
     // Only the new database ids differ; timestamps, key order and every value survive.
     // Stored objects come back from jsonb with its key order; the record and step keys keep upstream order.
-    const canonical = (value: unknown) => canonicalJson(JSON.parse(normaliseVolatile(JSON.stringify(value))));
+    const canonical = (value: unknown) => stableStringify(JSON.parse(normaliseVolatile(JSON.stringify(value))));
     expect(canonical(ours)).toBe(canonical(upstream));
     expect(Object.keys(ours)).toEqual(Object.keys(upstream));
     const stepKeys = (record: Record<string, unknown>) => (record.steps as object[]).map((step) => Object.keys(step));

@@ -9,7 +9,8 @@ import { z } from "zod";
 import { guidanceNotes, plans, sessions, stepAttempts, stepResults, trajectoryEvents } from "@/lib/db/schema";
 import type { AtlasDb, AtlasTx } from "@/lib/db/types";
 import { EVENT_TYPES, TrajectoryEventSchema } from "@/lib/runtime/events";
-import { canonicalJson, isObject, type JsonObject } from "./json";
+import { stableStringify } from "@/lib/runtime/json-text";
+import { isObject, type JsonObject } from "./json";
 import type { NumberedLine } from "./lines";
 import { coercePlan } from "./record";
 
@@ -242,7 +243,7 @@ function storedSessionMetadata(sessionMetadata: JsonObject, atlas: JsonObject | 
   if (atlas && typeof atlas.schema_version === "number") delete metadata.atlas;
   for (const key of ENRICHMENT_KEYS) {
     // With our block we know the row's values: a user key that differs from them is the user's and stays.
-    if (!atlas || !(key in atlas) || canonicalJson(atlas[key]) === canonicalJson(metadata[key])) delete metadata[key];
+    if (!atlas || !(key in atlas) || stableStringify(atlas[key]) === stableStringify(metadata[key])) delete metadata[key];
   }
   return metadata;
 }
@@ -267,7 +268,7 @@ function planStep(step: JsonObject, index: number, planDependsOn: unknown): Plan
   const metadata = { ...merged };
   for (const key of STEP_EXPORT_KEYS) delete metadata[key];
   if (atlas) delete metadata.atlas;
-  if (planDependsOn !== undefined && canonicalJson(metadata.depends_on) === canonicalJson(planDependsOn)) {
+  if (planDependsOn !== undefined && stableStringify(metadata.depends_on) === stableStringify(planDependsOn)) {
     delete metadata.depends_on;
   }
   const attemptRows = planAttempts(history, stepId);
@@ -407,7 +408,7 @@ export function importKeyOf(record: JsonObject): string {
     }
     return rest;
   });
-  return createHash("sha256").update(canonicalJson(copy)).digest("hex");
+  return createHash("sha256").update(stableStringify(copy)).digest("hex");
 }
 
 /** Writes one record's rows in one transaction; null when its import key is already present. */

@@ -62,21 +62,6 @@ export function hasKeyOrder(value: JsonObject, first: readonly string[]): boolea
   return expected.every((key, index) => keys[index] === key);
 }
 
-/** JSON with object keys sorted at every depth: equal values give equal text whatever their key order. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeysDeep(value));
-}
-
-function sortKeysDeep(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeysDeep);
-  if (!isObject(value)) return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .filter((key) => value[key] !== undefined)
-      .map((key) => [key, sortKeysDeep(value[key])]),
-  );
-}
 
 /** Python's `datetime.isoformat()` for a UTC instant: microseconds only when non-zero, `+00:00` offset. */
 export function pythonIsoTimestamp(value: string | Date): string {

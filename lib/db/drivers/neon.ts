@@ -2,10 +2,9 @@ import { neonConfig, Pool } from "@neondatabase/serverless";
 import { drizzle } from "drizzle-orm/neon-serverless";
 import { migrate } from "drizzle-orm/neon-serverless/migrator";
 import ws from "ws";
-import { runMigrations } from "../migrations";
 import * as schema from "../schema";
-import { redactUrl } from "../target";
-import type { AtlasDb, DatabaseHandle } from "../types";
+import type { DatabaseHandle } from "../types";
+import { pooledHandle } from "./pooled-handle";
 
 /**
  * Neon's serverless driver speaks Postgres over WebSocket. ATLAS_NEON_WS_PROXY points it at a plain
@@ -28,17 +27,5 @@ export async function openNeon(url: string, env: NodeJS.ProcessEnv = process.env
   configureNeon(env);
   const pool = new Pool({ connectionString: url, max: 10 });
   pool.on("error", () => undefined);
-  const db = drizzle({ client: pool, schema });
-  let closed = false;
-  return {
-    db: db as unknown as AtlasDb,
-    driver: "neon",
-    location: redactUrl(url),
-    migrate: () => runMigrations(db as unknown as AtlasDb, (migrationsFolder) => migrate(db, { migrationsFolder })),
-    async close() {
-      if (closed) return;
-      closed = true;
-      await pool.end();
-    },
-  };
+  return pooledHandle({ driver: "neon", url, db: drizzle({ client: pool, schema }), migrate, end: () => pool.end() });
 }

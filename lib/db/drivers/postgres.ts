@@ -1,10 +1,9 @@
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
-import { runMigrations } from "../migrations";
 import * as schema from "../schema";
-import { redactUrl } from "../target";
-import type { AtlasDb, DatabaseHandle } from "../types";
+import type { DatabaseHandle } from "../types";
+import { pooledHandle } from "./pooled-handle";
 
 export interface PoolOptions {
   max?: number;
@@ -20,17 +19,5 @@ export async function openPostgres(url: string, options: PoolOptions = {}): Prom
   });
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on("error", () => undefined);
-  const db = drizzle({ client: pool, schema });
-  let closed = false;
-  return {
-    db: db as unknown as AtlasDb,
-    driver: "postgres",
-    location: redactUrl(url),
-    migrate: () => runMigrations(db as unknown as AtlasDb, (migrationsFolder) => migrate(db, { migrationsFolder })),
-    async close() {
-      if (closed) return;
-      closed = true;
-      await pool.end();
-    },
-  };
+  return pooledHandle({ driver: "postgres", url, db: drizzle({ client: pool, schema }), migrate, end: () => pool.end() });
 }
