@@ -20,6 +20,7 @@ import type { AgentAdapter } from "@/lib/adapters/types";
 import { parseConfigObject, type AtlasConfig } from "@/lib/config";
 import { openMigratedDatabase } from "@/lib/db/open";
 import { databaseSessionStore } from "@/lib/db/session-store";
+import { createTestDatabase, postgresUnavailableReason } from "@/lib/db/testing/databases";
 import type { EventOf, TrajectoryEvent } from "@/lib/runtime/events";
 import { run } from "@/lib/runtime/run";
 import type { SessionStore } from "@/lib/runtime/store";
@@ -57,8 +58,9 @@ function benchConfig(url: string): AtlasConfig {
     agent: { type: "module", name: "bench", system_prompt: "Bench agent.", module: "./unused.mjs" },
     teacher: { llm: llm("teacher") },
     orchestration: { max_retries: 1, max_parallel_steps: 4, step_timeout_seconds: 0 },
-    // Enough workers for all six samples at once, so the samples are one round trip.
-    rim: { small_model: llm("judge"), large_model: llm("arbiter"), parallel_workers: 8 },
+    // Enough workers for the samples of two parallel steps (2 × 6) at once, so each step's samples are one
+    // round trip, as the critical path assumes.
+    rim: { small_model: llm("judge"), large_model: llm("arbiter"), parallel_workers: 16 },
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
   return parsed.config;
@@ -170,13 +172,12 @@ async function bench(label: string, server: BenchLlm, store: SessionStore | null
   const wall = median(samples.map((sample) => sample.wallMs));
   const serverCritical = median(samples.map((sample) => sample.serverCriticalMs));
   const clientCritical = median(samples.map((sample) => sample.clientCriticalMs));
-  const ratio = median(samples.map((sample) => sample.wallMs / sample.serverCriticalMs));
-  const clientRatio = median(samples.map((sample) => sample.wallMs / sample.clientCriticalMs));
+  const ratio = median(samples.map((sample) => sample.wallMs / sample.clientCriticalMs));
+  const idealRatio = median(samples.map((sample) => sample.wallMs / sample.serverCriticalMs));
   console.log(
-    `${label.padEnd(13)} wall ${wall.toFixed(1)} ms (median of ${RUNS})\n` +
-      `${"".padEnd(13)} critical path ${serverCritical.toFixed(0)} ms at ${LATENCY_MS} ms/round trip → overhead ratio ${ratio.toFixed(3)} ` +
-      `(target ≤ 1.10: ${ratio <= 1.1 ? "met" : "NOT met"})\n` +
-      `${"".padEnd(13)} critical path ${clientCritical.toFixed(0)} ms at client-measured latencies → ratio ${clientRatio.toFixed(3)}`,
+    `${label.padEnd(15)} wall ${wall.toFixed(1)} ms (median of ${RUNS}); critical path of LLM round trips ${clientCritical.toFixed(0)} ms\n` +
+      `${"".padEnd(15)} overhead ratio ${ratio.toFixed(3)} (target ≤ 1.10: ${ratio <= 1.1 ? "met" : "NOT met"})\n` +
+      `${"".padEnd(15)} (against ${serverCritical.toFixed(0)} ms = round trips × the server's fixed ${LATENCY_MS} ms: ${idealRatio.toFixed(3)})`,
   );
 }
 
@@ -184,12 +185,23 @@ const server = await startBenchLlm();
 try {
   console.log(`engine overhead: 6 steps / 3 levels / 2 retries / 2 judges × 3 samples, scripted LLM at ${LATENCY_MS} ms`);
   console.log(`machine: ${cpus().length} CPUs, load average ${loadavg()[0]?.toFixed(2)} (other processes inflate the overhead)`);
-  await bench("no store", server, null);
-  const database = await openMigratedDatabase({ driver: "pglite", dataDir: "memory://" });
+  await bench("engine only", server, null);
+  const pglite = await openMigratedDatabase({ driver: "pglite", dataDir: "memory://" });
   try {
-    await bench("PGlite store", server, databaseSessionStore(database.db));
+    await bench("+ PGlite store", server, databaseSessionStore(pglite.db));
   } finally {
-    await database.close();
+    await pglite.close();
+  }
+  const postgresSkip = await postgresUnavailableReason();
+  if (postgresSkip) {
+    console.log(`+ PostgreSQL store skipped: ${postgresSkip}`);
+  } else {
+    const postgres = await createTestDatabase("postgres");
+    try {
+      await bench("+ PostgreSQL", server, databaseSessionStore(postgres.db));
+    } finally {
+      await postgres.close();
+    }
   }
 } finally {
   server.close();
