@@ -9,7 +9,7 @@
  * Prints p50/p99 latency (emit → received, and stored → received) and the throughput ratio
  * streaming ÷ baseline. Targets: p99 < 50 ms, ratio ≥ 0.5.
  *
- *   npx tsx bench/stream.ts [--events 10000] [--clients 1] [--drivers pglite,postgres] [--no-yield]
+ *   npx tsx bench/stream.ts [--events 10000] [--clients 1] [--drivers pglite,postgres]
  */
 import { spawn } from "node:child_process";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -22,7 +22,6 @@ import type { DriverName } from "@/lib/db/target";
 import type { AtlasDb } from "@/lib/db/types";
 import { createSessionEventsHandler } from "@/lib/runs/events-handler";
 import { LiveBus } from "@/lib/runs/live-bus";
-import { yieldingStore } from "@/lib/runs/yielding-store";
 import { createSyntheticSession, syntheticEventInputs, syntheticRecorder } from "@/lib/runs/testing/synthetic";
 
 const { values: args } = parseArgs({
@@ -30,13 +29,10 @@ const { values: args } = parseArgs({
     events: { type: "string", default: "10000" },
     clients: { type: "string", default: "1" },
     drivers: { type: "string", default: "pglite,postgres" },
-    "no-yield": { type: "boolean", default: false },
   },
 });
 const EVENT_COUNT = Number(args.events);
 const CLIENTS = Number(args.clients);
-/** Stream from the raw store instead of the run manager's (which yields to the event loop before each write). */
-const NO_YIELD = args["no-yield"] === true;
 const root = path.resolve(import.meta.dirname, "..");
 /** Wall-clock milliseconds with sub-ms precision, comparable across processes. */
 const now = () => performance.timeOrigin + performance.now();
@@ -140,7 +136,6 @@ async function streamed(db: AtlasDb) {
       storedAt[event.seq] = now();
       bus.publish(event);
     },
-    NO_YIELD ? undefined : yieldingStore,
   );
   const started = now();
   const inputs = syntheticEventInputs(EVENT_COUNT);

@@ -19,6 +19,7 @@ describe("recoverUnfinishedSessions", () => {
     const sessionId = await createSyntheticSession(database.db, "late write");
     const recorder = syntheticRecorder(database.db, sessionId, () => undefined);
     for (const input of syntheticEventInputs(5).slice(0, 3)) await recorder.emit(input);
+    await recorder.flush();
 
     const store = databaseSessionStore(database.db);
     let lateWriteDone = false;

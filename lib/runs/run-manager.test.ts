@@ -169,9 +169,11 @@ describe("RunManager", () => {
     const orphan = await createSyntheticSession(database.db, "orphaned run");
     const recorder = syntheticRecorder(database.db, orphan, () => undefined);
     for (const input of syntheticEventInputs(6).slice(0, 4)) await recorder.emit(input);
+    await recorder.flush();
     const finished = await createSyntheticSession(database.db, "finished run");
     const finishedRecorder = syntheticRecorder(database.db, finished, () => undefined);
     for (const input of syntheticEventInputs(3)) await finishedRecorder.emit(input);
+    await finishedRecorder.flush();
 
     const manager = testRunManager(database.db, { pid: 4242 });
     const report = await manager.recover();

@@ -19,7 +19,6 @@ import { LiveBus } from "./live-bus";
 import { recoverUnfinishedSessions, type RecoveryReport } from "./recovery";
 import { assertApiKeysPresent } from "./secrets";
 import { appendSystemEvent } from "./system-events";
-import { yieldingStore } from "./yielding-store";
 
 export type RunEngine = (options: RunOptions) => Promise<RunResult>;
 export type ConfigResolver = (db: AtlasDb, ref: RunRequest["config"]) => Promise<ResolvedConfig>;
@@ -257,7 +256,7 @@ export class RunManager {
   private async execute(run: ActiveRun): Promise<void> {
     await run.queuedWrite;
     const db = await this.options.database();
-    const store = this.interruptingStore(run, yieldingStore(this.options.store(db)));
+    const store = this.interruptingStore(run, this.options.store(db));
     let engineError: unknown = null;
     try {
       await this.options.engine({

@@ -41,6 +41,7 @@ async function render(inputs: EventInput[]): Promise<{ lines: string[]; summary:
   const events: TrajectoryEvent[] = [];
   const recorder = new EventRecorder({ sessionId: 1, listeners: [(event) => events.push(event)], now: () => STARTED_AT });
   for (const input of inputs) await recorder.emit(input);
+  await recorder.flush();
   const renderer = createConsoleRenderer();
   const lines = events.flatMap((event) => renderer.render(event));
   return { lines, summary: renderer.summary() };

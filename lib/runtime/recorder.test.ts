@@ -15,6 +15,7 @@ describe("EventRecorder", () => {
     });
     await recorder.emit(synthesis("a"));
     await recorder.emit(synthesis("b"));
+    await recorder.flush();
     expect(written.map((event) => [event.sessionId, event.seq, event.ts])).toEqual([
       [7, 5, "2026-01-02T03:04:05.000Z"],
       [7, 6, "2026-01-02T03:04:05.000Z"],
@@ -36,6 +37,7 @@ describe("EventRecorder", () => {
       listeners: [(event) => log.push(`listen ${event.seq}`)],
     });
     await Promise.all(Array.from({ length: 6 }, (_, index) => recorder.emit(synthesis(`answer ${index}`))));
+    await recorder.flush();
     const expected = [1, 2, 3, 4, 5, 6].flatMap((seq) => [`write-start ${seq}`, `write-end ${seq}`, `listen ${seq}`]);
     expect(log).toEqual(expected);
   });
@@ -50,8 +52,10 @@ describe("EventRecorder", () => {
       },
     });
     await recorder.emit(synthesis("1"));
-    await expect(recorder.emit(synthesis("2"))).rejects.toThrow("could not store event 2 (synthesis) of session 1: disk full");
-    await expect(recorder.emit(synthesis("3"))).rejects.toThrow("disk full");
+    await recorder.emit(synthesis("2"));
+    await expect(recorder.emit(synthesis("3"))).rejects.toThrow("could not store event 2 (synthesis) of session 1: disk full");
+    await expect(recorder.emit(synthesis("4"))).rejects.toThrow("disk full");
+    await recorder.flush();
     expect(stored).toEqual([1]);
     expect(recorder.failure?.message).toContain("disk full");
   });
@@ -92,7 +96,50 @@ describe("EventRecorder", () => {
       ],
     });
     await recorder.emit(synthesis("a"));
+    await recorder.flush();
     expect(seen).toEqual([1]);
+  });
+});
+
+describe("EventRecorder pipelining", () => {
+  it("lets the caller go on once the previous event is stored, so at most one event is in flight", async () => {
+    const stored: number[] = [];
+    const releases: (() => void)[] = [];
+    const recorder = new EventRecorder({
+      sessionId: 1,
+      sink: (event) =>
+        new Promise<void>((resolve) =>
+          releases.push(() => {
+            stored.push(event.seq);
+            resolve();
+          }),
+        ),
+    });
+    await recorder.emit(synthesis("1"));
+    expect(stored).toEqual([]);
+    const second = recorder.emit(synthesis("2"));
+    let secondReturned = false;
+    void second.then(() => (secondReturned = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(secondReturned).toBe(false);
+    releases.shift()!();
+    await second;
+    expect(stored).toEqual([1]);
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    releases.shift()!();
+    await recorder.flush();
+    expect(stored).toEqual([1, 2]);
+  });
+
+  it("starts a write only after the emitting code has run on, so a request sent next is not delayed by it", async () => {
+    const order: string[] = [];
+    const recorder = new EventRecorder({ sessionId: 1, sink: async (event) => void order.push(`write ${event.seq}`) });
+    const emitted = recorder.emit(synthesis("a"));
+    order.push("engine continues");
+    await emitted;
+    await recorder.flush();
+    expect(order).toEqual(["engine continues", "write 1"]);
   });
 });
 

@@ -3,6 +3,11 @@
  * and a timestamp, is validated against the event union, written to the sink, and only then shown to
  * live listeners, so a viewer never sees an event the database does not have. Writes happen strictly
  * in `seq` order even when parallel steps emit at the same time.
+ *
+ * Writes are pipelined one deep: `emit` lets the engine go on once the PREVIOUS event is stored, and
+ * this event's write starts on the next turn of the event loop — after the engine has sent its next
+ * request — so storage overlaps the wait for the model instead of adding to it, and a crash loses at
+ * most the one event in flight. `flush()` waits for everything.
  */
 import { AtlasError, errorMessage } from "@/lib/errors";
 import { isTerminalEvent, TrajectoryEventSchema, type EventInput, type TrajectoryEvent } from "./events";
@@ -58,11 +63,16 @@ export class EventRecorder {
     this.listeners.push(listener);
   }
 
-  /** Resolves with the stored event once it is written and the listeners have seen it. */
+  /**
+   * Accepts the event; resolves with it once every EARLIER event is stored (see the class comment), and
+   * rejects when an earlier write failed.
+   */
   emit(input: EventInput): Promise<TrajectoryEvent> {
     const event = this.stamp(input);
-    const done = this.tail.then(async () => {
+    const previous = this.tail;
+    const done = previous.then(async () => {
       if (this.writeFailure) throw this.writeFailure;
+      await new Promise((resolve) => setImmediate(resolve));
       try {
         await this.sink?.(event);
       } catch (error) {
@@ -80,7 +90,11 @@ export class EventRecorder {
       () => undefined,
       () => undefined,
     );
-    return done;
+    done.catch(() => undefined);
+    return previous.then(() => {
+      if (this.writeFailure) throw this.writeFailure;
+      return event;
+    });
   }
 
   /**

@@ -173,6 +173,8 @@ class SessionRun {
     await recorder.flush();
     try {
       await emit({ ...terminal, usage: { ...this.usage }, durationMs: this.elapsed() } as EventInput);
+      await recorder.flush();
+      if (recorder.failure) throw recorder.failure;
     } catch (error) {
       // The store is gone: nothing more can be recorded. The session row stays `running` until recovery.
       return { ...outcome, status: "failed", error: errorMessage(error) };

@@ -7,7 +7,6 @@ import { databaseSessionStore } from "@/lib/db/session-store";
 import type { AtlasDb } from "@/lib/db/types";
 import type { EventInput, TrajectoryEvent } from "@/lib/runtime/events";
 import { EventRecorder } from "@/lib/runtime/recorder";
-import type { SessionStore } from "@/lib/runtime/store";
 import { emptyUsage } from "@/lib/runtime/types";
 
 /** `count` events: session.started, llm.call filler, session.completed (count ≥ 2). */
@@ -52,9 +51,8 @@ export function syntheticRecorder(
   db: AtlasDb,
   sessionId: number,
   listener: (event: TrajectoryEvent) => void,
-  wrapStore: (store: SessionStore) => SessionStore = (store) => store,
 ): EventRecorder {
-  const store = wrapStore(databaseSessionStore(db));
+  const store = databaseSessionStore(db);
   return new EventRecorder({ sessionId, sink: (event) => store.write(event), listeners: [listener] });
 }
 
