@@ -4,14 +4,22 @@ import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
 import { runMigrations } from "../migrations";
 import * as schema from "../schema";
+import { lockDataFolder } from "./folder-lock";
 import type { AtlasDb, DatabaseHandle } from "../types";
 
-/** PGlite has no lock on its folder: one process per data folder (STACK.md pitfall 7). */
+/** One process per data folder (STACK.md pitfall 7): the folder is locked while it is open. */
 export async function openPglite(dataDir: string, options: { loadDataDir?: Blob } = {}): Promise<DatabaseHandle> {
   const inMemory = dataDir.startsWith("memory://");
   // PGlite does not create parent folders itself.
   if (!inMemory) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create({ ...(inMemory ? {} : { dataDir }), ...options });
+  const unlock = inMemory ? () => undefined : lockDataFolder(dataDir);
+  let client: PGlite;
+  try {
+    client = await PGlite.create({ ...(inMemory ? {} : { dataDir }), ...options });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const db = drizzle({ client, schema });
   let closed = false;
   return {
@@ -23,7 +31,11 @@ export async function openPglite(dataDir: string, options: { loadDataDir?: Blob 
     async close() {
       if (closed) return;
       closed = true;
-      await client.close();
+      try {
+        await client.close();
+      } finally {
+        unlock();
+      }
     },
   };
 }
