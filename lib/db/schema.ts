@@ -79,6 +79,8 @@ export const sessions = pgTable(
     costUsd: doublePrecision("cost_usd").notNull().default(0),
     llmCalls: integer("llm_calls").notNull().default(0),
     lastSeq: integer("last_seq").notNull().default(0),
+    /** "<host> <pid>" of the process running the session: start-up recovery leaves live owners alone. */
+    owner: text("owner"),
     /** `run` for sessions this install executed, `import` for JSONL imports. */
     source: text("source").notNull().default("run"),
     /** Content key of an imported record, so importing the same file twice creates nothing new. */

@@ -87,7 +87,7 @@ describe.each(drivers)("crash recovery on $driver", ({ driver, skip }) => {
     try {
       expect((await getSessionById(handle.db, { id: sessionId }))?.status).toBe("running");
       const report = await testRunManager(handle.db, { pid: 777 }).recover();
-      expect(report).toEqual({ interrupted: [sessionId], failed: [] });
+      expect(report).toEqual({ interrupted: [sessionId], leftRunning: [], failed: [] });
 
       const stored = await listSessionEvents(handle.db, { sessionId, after: 0, limit: 10_000 });
       const seqs = stored.map((event) => event.seq);

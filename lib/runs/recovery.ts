@@ -2,16 +2,22 @@
  * Start-up recovery: a session a dead process left `queued` or `running` gets a terminal
  * `session.interrupted` event (appendEvent projects the status), so no session stays "running" forever.
  */
-import { getSessionById, listUnfinishedSessionIds } from "@/lib/db/queries/sessions";
+import { getSessionById, listUnfinishedSessions, type UnfinishedSession } from "@/lib/db/queries/sessions";
 import type { AtlasDb } from "@/lib/db/types";
 import { errorMessage } from "@/lib/errors";
 import type { SessionStore } from "@/lib/runtime/store";
+import { currentProcess, isOnThisHost, processMayBeAlive } from "@/lib/server/process-identity";
 import { appendSystemEvent } from "./system-events";
 
 export interface RecoveryReport {
   interrupted: number[];
+  /** Still run by another live process (an `atlas run` sharing the database, another server). */
+  leftRunning: number[];
   failed: { sessionId: number; error: string }[];
 }
+
+/** A session owned by another host counts as abandoned after this long without an event. */
+export const OTHER_HOST_STALE_AFTER_MS = 15 * 60_000;
 
 interface RecoveryOptions {
   pid?: number;
@@ -28,9 +34,15 @@ export async function recoverUnfinishedSessions(
   store: Pick<SessionStore, "lastSeq" | "write">,
   options: RecoveryOptions = {},
 ): Promise<RecoveryReport> {
-  const report: RecoveryReport = { interrupted: [], failed: [] };
-  for (const { id } of await listUnfinishedSessionIds(db)) {
+  const report: RecoveryReport = { interrupted: [], leftRunning: [], failed: [] };
+  const now = options.now?.() ?? new Date();
+  for (const session of await listUnfinishedSessions(db)) {
+    const { id } = session;
     if (options.isLive?.(id)) continue;
+    if (ownerStillRunning(session, now)) {
+      report.leftRunning.push(id);
+      continue;
+    }
     try {
       if (await interrupt(db, store, id, options)) report.interrupted.push(id);
     } catch (error) {
@@ -38,6 +50,13 @@ export async function recoverUnfinishedSessions(
     }
   }
   return report;
+}
+
+function ownerStillRunning(session: UnfinishedSession, now: Date): boolean {
+  const { owner } = session;
+  if (owner === null || owner === currentProcess()) return false;
+  if (isOnThisHost(owner)) return processMayBeAlive(owner);
+  return now.getTime() - session.lastActivity.getTime() < OTHER_HOST_STALE_AFTER_MS;
 }
 
 /**

@@ -19,6 +19,9 @@ async function recoverUnfinishedRuns(): Promise<void> {
     if (report.interrupted.length > 0) {
       console.log(`Marked ${report.interrupted.length} unfinished session(s) as interrupted: ${report.interrupted.join(", ")}`);
     }
+    if (report.leftRunning.length > 0) {
+      console.log(`Left ${report.leftRunning.length} session(s) run by other live processes alone: ${report.leftRunning.join(", ")}`);
+    }
     for (const failure of report.failed) {
       console.error(`could not mark session ${failure.sessionId} as interrupted: ${failure.error}`);
     }

@@ -1,6 +1,6 @@
-import { openSync, readFileSync, rmSync, writeSync, closeSync } from "node:fs";
-import { hostname } from "node:os";
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { AtlasError } from "@/lib/errors";
+import { currentProcess, pidOf, processMayBeAlive } from "@/lib/server/process-identity";
 
 /**
  * PGlite has no lock on its data folder, and two processes opening one folder see different data and
@@ -9,7 +9,7 @@ import { AtlasError } from "@/lib/errors";
  */
 export function lockDataFolder(dataDir: string): () => void {
   const lockPath = `${dataDir}.lock`;
-  const holder = `${hostname()} ${process.pid}`;
+  const holder = currentProcess();
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
       const descriptor = openSync(lockPath, "wx");
@@ -24,10 +24,10 @@ export function lockDataFolder(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const current = readLock(lockPath);
-      if (current !== null && holderIsAlive(current)) {
+      if (current !== null && processMayBeAlive(current)) {
         throw new AtlasError(
           "unavailable",
-          `the embedded database ${dataDir} is in use by process ${current.split(" ")[1]}` +
+          `the embedded database ${dataDir} is in use by process ${pidOf(current)}` +
             ` (${current === holder ? "this process" : "the dashboard or another atlas command"}); ` +
             "stop it, or point DATABASE_URL at a PostgreSQL server both can share",
         );
@@ -43,16 +43,5 @@ function readLock(lockPath: string): string | null {
     return readFileSync(lockPath, "utf8").trim();
   } catch {
     return null;
-  }
-}
-
-function holderIsAlive(holder: string): boolean {
-  const [host, pid] = holder.split(" ");
-  if (host !== hostname()) return true;
-  try {
-    process.kill(Number(pid), 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { sessions, type SessionRow } from "../schema";
+import { currentProcess } from "@/lib/server/process-identity";
+import { sessions, trajectoryEvents, type SessionRow } from "../schema";
 import type { Queryable } from "../types";
 
 export interface NewSession {
@@ -9,6 +10,8 @@ export interface NewSession {
   configVersionId?: number | null;
   configHash?: string | null;
   status?: "queued" | "running";
+  /** The process that will run it; defaults to this one. */
+  owner?: string;
 }
 
 export async function createSession(db: Queryable, input: NewSession): Promise<SessionRow> {
@@ -21,6 +24,7 @@ export async function createSession(db: Queryable, input: NewSession): Promise<S
       configVersionId: input.configVersionId ?? null,
       configHash: input.configHash ?? null,
       status: input.status ?? "running",
+      owner: input.owner ?? currentProcess(),
     })
     .returning();
   if (!row) throw new Error("session insert returned no row");
@@ -32,12 +36,27 @@ export async function getSessionById(db: Queryable, { id }: { id: number }): Pro
   return row ?? null;
 }
 
-/** Sessions a process left `queued`/`running` when it died. */
-export async function listUnfinishedSessionIds(db: Queryable): Promise<{ id: number; lastSeq: number }[]> {
-  return db
-    .select({ id: sessions.id, lastSeq: sessions.lastSeq })
+export interface UnfinishedSession {
+  id: number;
+  lastSeq: number;
+  owner: string | null;
+  /** When its last event was stored (or it was created). */
+  lastActivity: Date;
+}
+
+/** Sessions still `queued`/`running`: live elsewhere, or left so by a process that died. */
+export async function listUnfinishedSessions(db: Queryable): Promise<UnfinishedSession[]> {
+  const rows = await db
+    .select({
+      id: sessions.id,
+      lastSeq: sessions.lastSeq,
+      owner: sessions.owner,
+      lastActivity: sql<string>`coalesce((select max(${trajectoryEvents.createdAt}) from ${trajectoryEvents}
+        where ${trajectoryEvents.sessionId} = ${sessions.id}), ${sessions.createdAt})`,
+    })
     .from(sessions)
     .where(and(inArray(sessions.status, ["queued", "running"]), eq(sessions.source, "run")));
+  return rows.map((row) => ({ ...row, lastActivity: new Date(row.lastActivity) }));
 }
 
 export async function countSessions(db: Queryable): Promise<number> {
