@@ -37,6 +37,7 @@ export async function startScriptedLlm(options: ScriptedLlmOptions = {}): Promis
   });
 
   async function handle(incoming: IncomingMessage, response: ServerResponse): Promise<void> {
+    const arrivedAt = performance.now();
     const path = new URL(incoming.url ?? "/", "http://scripted").pathname.replace(/\/+$/, "");
     if (incoming.method === "GET" && path.endsWith("/models")) {
       sendJson(response, 200, {
@@ -67,7 +68,7 @@ export async function startScriptedLlm(options: ScriptedLlmOptions = {}): Promis
       return;
     }
     const reply = typeof rule.reply === "function" ? rule.reply(request) : rule.reply;
-    await answer(reply, request, incoming, response);
+    await answer(reply, request, incoming, response, arrivedAt);
   }
 
   function recordRequest(body: Record<string, unknown>, incoming: IncomingMessage): RecordedRequest {
@@ -109,9 +110,12 @@ export async function startScriptedLlm(options: ScriptedLlmOptions = {}): Promis
     request: RecordedRequest,
     incoming: IncomingMessage,
     response: ServerResponse,
+    arrivedAt: number,
   ): Promise<void> {
     if (reply.hang) return; // the socket stays open until the client aborts or close() destroys it
-    const latency = reply.latencyMs ?? options.defaultLatencyMs ?? 0;
+    // The latency counts from the request's arrival, as a model's response time would: reading the body
+    // and matching the rules happen inside it, not on top of it.
+    const latency = (reply.latencyMs ?? options.defaultLatencyMs ?? 0) - (performance.now() - arrivedAt);
     if (latency > 0) {
       const stillConnected = await delayUnlessClosed(latency, incoming);
       if (!stillConnected) return;
