@@ -35,6 +35,8 @@ describe("needsBuild", () => {
     setMtime(path.join(root, "package.json"), 60);
     mkdirSync(path.join(root, ".next"));
     writeFileSync(path.join(root, ".next", "BUILD_ID"), "x");
+    // Back-date the build too: file timestamps are coarse, and a source written in the same tick would tie with it.
+    setMtime(path.join(root, ".next", "BUILD_ID"), 30);
     expect(needsBuild(root)).toBe(false);
     writeFileSync(path.join(root, "app", "page.tsx"), "export default function Page() { return 1; }\n");
     expect(needsBuild(root)).toBe(true);
