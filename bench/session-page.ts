@@ -2,7 +2,7 @@
  * Session page at scale: a big session (300 steps × 2 attempts × 3 judges, 20,000 events) against a
  * small one (10 steps, same shape) on the production build.
  *
- * Seeds both into a scratch PGlite folder through `appendEvent` (so the rows are exactly what a run
+ * Seeds both into a scratch PGlite folder through `appendEvents` (so the rows are exactly what a run
  * would have projected), starts `atlas serve` on it, and measures for each session:
  *   - server time of the page HTML (GET /sessions/:id) and of the snapshot (GET /api/sessions/:id, whole body);
  *   - in Chromium: first contentful paint, and the time until every step row of the timeline is rendered.
@@ -20,7 +20,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { chromium, type Browser } from "@playwright/test";
 import { openMigratedDatabase } from "@/lib/db/open";
-import { appendEvent } from "@/lib/db/queries/events";
+import { appendEvents } from "@/lib/db/queries/events";
 import { createSession } from "@/lib/db/queries/sessions";
 import type { AtlasDb } from "@/lib/db/types";
 import { buildSessionEvents } from "@/lib/session-view/testing/session-events";
@@ -103,7 +103,7 @@ async function seedSession(db: AtlasDb, label: string, steps: number, totalEvent
   const started = performance.now();
   const row = await createSession(db, { task: `Bench ${label} session`, configName: "bench", status: "running" });
   const events = buildSessionEvents({ sessionId: row.id, steps, attempts: 2, judges: JUDGES, toolCalls: 1, totalEvents });
-  for (const event of events) await appendEvent(db, event);
+  await appendEvents(db, events);
   console.log(`seeded ${label}: session ${row.id}, ${steps} steps, ${events.length} events in ${seconds(performance.now() - started)}`);
   return { label, id: row.id, steps, events: events.length };
 }

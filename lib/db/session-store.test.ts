@@ -26,7 +26,7 @@ describe("databaseSessionStore", () => {
     const store = databaseSessionStore(database.db);
     const { id } = await store.createSession({ task: "t", metadata: { team: "a" }, configName: "demo", configHash: "abc" });
     expect(await store.lastSeq(id)).toBe(0);
-    await store.write({ type: "session.started", sessionId: id, seq: 1, ts: new Date().toISOString(), actor: "system", task: "t", configName: "demo", configHash: "abc", metadata: { team: "a" } });
+    await store.write([{ type: "session.started", sessionId: id, seq: 1, ts: new Date().toISOString(), actor: "system", task: "t", configName: "demo", configHash: "abc", metadata: { team: "a" } }]);
     expect(await store.lastSeq(id)).toBe(1);
     const [row] = await database.db.select().from(sessions).where(eq(sessions.id, id));
     expect(row).toMatchObject({ status: "running", task: "t", metadata: { team: "a" }, configName: "demo", configHash: "abc" });
@@ -36,7 +36,7 @@ describe("databaseSessionStore", () => {
   it("lets run() continue a session created beforehand, after the events already stored", async () => {
     const store = databaseSessionStore(database.db);
     const { id } = await store.createSession({ task: "queued task", metadata: {}, configName: null, configHash: null });
-    await store.write({ type: "session.queued", sessionId: id, seq: 1, ts: new Date().toISOString(), actor: "system", position: 0, runningLimit: 1 });
+    await store.write([{ type: "session.queued", sessionId: id, seq: 1, ts: new Date().toISOString(), actor: "system", position: 0, runningLimit: 1 }]);
     const agent = functionAgent((call) =>
       modeOf(call.metadata) === "planning" ? JSON.stringify({ steps: [{ id: 1, description: "Do it" }] }) : "done",
     );

@@ -1,10 +1,10 @@
 /**
- * The database implementation of the engine's SessionStore: sessions rows plus appendEvent, which
- * writes each event and projects it into plans/step rows in one transaction.
+ * The database implementation of the engine's SessionStore: sessions rows plus appendEvents, which
+ * writes events and projects them into plans/step rows, a burst of events in one statement.
  */
 import { AtlasError } from "@/lib/errors";
 import type { SessionStore } from "@/lib/runtime/store";
-import { appendEvent } from "./queries/events";
+import { appendEvents } from "./queries/events";
 import { createSession, getSessionById } from "./queries/sessions";
 import type { AtlasDb } from "./types";
 
@@ -25,6 +25,6 @@ export function databaseSessionStore(db: AtlasDb): SessionStore {
       if (!row) throw new AtlasError("not_found", `session ${sessionId} does not exist`);
       return row.lastSeq;
     },
-    write: (event) => appendEvent(db, event),
+    write: (events) => appendEvents(db, events),
   };
 }

@@ -36,6 +36,8 @@ export interface LlmClientOptions {
   /** Where the API key and `${VAR}` header references are read, at call time. */
   env?: Environment;
   recorder?: LlmCallRecorder;
+  /** Awaited before each call goes out (the run's events so far must be on their way to the store). */
+  beforeRequest?: () => Promise<void>;
   /** Which config entry this client serves, e.g. "teacher.llm"; used in error messages. */
   label?: string;
   prices?: PriceTable;
@@ -66,6 +68,7 @@ export function createLlmClient(params: LLMParameters, options: LlmClientOptions
     const sdk = await connect(params, env, label);
     if (request.signal?.aborted) throw cancelled();
     const body = buildRequestBody(params, request);
+    await options.beforeRequest?.();
     const started = performance.now();
     let tries = 0;
     let lastFailure: TryFailure | null = null;

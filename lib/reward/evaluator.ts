@@ -28,6 +28,8 @@ export const ARBITER_FAILURE_RATIONALE = "Arbiter model failed to produce a vali
 export interface RewardEvaluatorOptions {
   env?: Environment;
   recorder?: LlmCallRecorder;
+  /** Awaited before each judge or arbiter request goes out. */
+  beforeRequest?: () => Promise<void>;
   emit: EmitEvent;
   /** Replaces the clients built from `rim.small_model` / `rim.large_model`. */
   clients?: { small: LlmClient; large: LlmClient };
@@ -56,9 +58,10 @@ interface JudgeTier1 {
 
 export function createRewardEvaluator(rim: RIMConfig, options: RewardEvaluatorOptions): RewardEvaluator {
   const judges = activeJudges(rim);
+  const clientOptions = { env: options.env, recorder: options.recorder, beforeRequest: options.beforeRequest };
   const clients = options.clients ?? {
-    small: createLlmClient(rim.small_model, { env: options.env, recorder: options.recorder, label: "rim.small_model" }),
-    large: createLlmClient(rim.large_model, { env: options.env, recorder: options.recorder, label: "rim.large_model" }),
+    small: createLlmClient(rim.small_model, { ...clientOptions, label: "rim.small_model" }),
+    large: createLlmClient(rim.large_model, { ...clientOptions, label: "rim.large_model" }),
   };
   const limit = createLimiter(rim.parallel_workers);
   const thresholds = { variance: rim.variance_threshold, uncertainty: rim.uncertainty_threshold };

@@ -29,13 +29,14 @@ describe("recoverUnfinishedSessions", () => {
     let lateWriteDone = false;
     const racing: SessionStore = {
       ...store,
-      async write(event) {
-        if (!lateWriteDone) {
+      async write(events) {
+        const [event] = events;
+        if (!lateWriteDone && event) {
           lateWriteDone = true;
           // The statement the killed process had in flight commits now, with the seq we were about to use.
-          await store.write({ ...syntheticLlmCall(9), sessionId, seq: event.seq, ts: event.ts } as typeof event);
+          await store.write([{ ...syntheticLlmCall(9), sessionId, seq: event.seq, ts: event.ts } as typeof event]);
         }
-        await store.write(event);
+        await store.write(events);
       },
     };
     const sleeps: number[] = [];

@@ -1,6 +1,6 @@
 /**
  * Start-up recovery: a session a dead process left `queued` or `running` gets a terminal
- * `session.interrupted` event (appendEvent projects the status), so no session stays "running" forever.
+ * `session.interrupted` event (appendEvents projects the status), so no session stays "running" forever.
  */
 import { getSessionById, listUnfinishedSessions, type UnfinishedSession } from "@/lib/db/queries/sessions";
 import type { AtlasDb } from "@/lib/db/types";

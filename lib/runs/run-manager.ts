@@ -283,19 +283,22 @@ export class RunManager {
     return {
       createSession: (input) => store.createSession(input),
       lastSeq: (sessionId) => store.lastSeq(sessionId),
-      write: async (event) => {
-        if (event.type !== "session.cancelled" || run.stopReason !== "shutdown") return store.write(event);
-        const replacement: TrajectoryEvent = {
-          type: "session.interrupted",
-          sessionId: event.sessionId,
-          seq: event.seq,
-          ts: event.ts,
-          actor: "system",
-          reason: this.interruptReason("running"),
-        };
-        run.replaced.set(event.seq, replacement);
-        await store.write(replacement);
-      },
+      write: (events) =>
+        store.write(
+          events.map((event) => {
+            if (event.type !== "session.cancelled" || run.stopReason !== "shutdown") return event;
+            const replacement: TrajectoryEvent = {
+              type: "session.interrupted",
+              sessionId: event.sessionId,
+              seq: event.seq,
+              ts: event.ts,
+              actor: "system",
+              reason: this.interruptReason("running"),
+            };
+            run.replaced.set(event.seq, replacement);
+            return replacement;
+          }),
+        ),
     };
   }
 

@@ -17,6 +17,6 @@ export async function appendSystemEvent(
   if (!parsed.success) {
     throw new AtlasError("internal", `invalid ${input.type} event for session ${sessionId}: ${parsed.error.message}`);
   }
-  await store.write(parsed.data);
+  await store.write([parsed.data]);
   return parsed.data;
 }

@@ -10,7 +10,7 @@ describe("EventRecorder", () => {
     const recorder = new EventRecorder({
       sessionId: 7,
       startSeq: 4,
-      sink: async (event) => void written.push(event),
+      sink: async (events) => void written.push(...events),
       now: () => new Date("2026-01-02T03:04:05.000Z"),
     });
     await recorder.emit(synthesis("a"));
@@ -23,38 +23,51 @@ describe("EventRecorder", () => {
     expect(recorder.lastSeq).toBe(6);
   });
 
-  it("writes concurrent emits strictly in seq order and notifies listeners only after each write", async () => {
+  it("writes concurrent emits strictly in seq order, a burst in one write, and notifies listeners only after it", async () => {
     const log: string[] = [];
     const delays = [30, 1, 15, 0, 8, 2];
     let call = 0;
     const recorder = new EventRecorder({
       sessionId: 1,
-      sink: async (event) => {
-        log.push(`write-start ${event.seq}`);
+      sink: async (events) => {
+        const seqs = events.map((event) => event.seq).join(",");
+        log.push(`write-start ${seqs}`);
         await new Promise((resolve) => setTimeout(resolve, delays[call++ % delays.length]));
-        log.push(`write-end ${event.seq}`);
+        log.push(`write-end ${seqs}`);
       },
       listeners: [(event) => log.push(`listen ${event.seq}`)],
     });
-    await Promise.all(Array.from({ length: 6 }, (_, index) => recorder.emit(synthesis(`answer ${index}`))));
+    const first = recorder.emit(synthesis("answer 0"));
+    await new Promise((resolve) => setImmediate(resolve)); // the first write is now in flight
+    const rest = Array.from({ length: 5 }, (_, index) => recorder.emit(synthesis(`answer ${index + 1}`)));
+    await Promise.all([first, ...rest]);
     await recorder.flush();
-    const expected = [1, 2, 3, 4, 5, 6].flatMap((seq) => [`write-start ${seq}`, `write-end ${seq}`, `listen ${seq}`]);
-    expect(log).toEqual(expected);
+    expect(log).toEqual([
+      "write-start 1",
+      "write-end 1",
+      "listen 1",
+      "write-start 2,3,4,5,6",
+      "write-end 2,3,4,5,6",
+      ...[2, 3, 4, 5, 6].map((seq) => `listen ${seq}`),
+    ]);
   });
 
   it("refuses every later event after a failed write, so the stored log has no gaps", async () => {
     const stored: number[] = [];
     const recorder = new EventRecorder({
       sessionId: 1,
-      sink: async (event) => {
-        if (event.seq === 2) throw new Error("disk full");
-        stored.push(event.seq);
+      sink: async (events) => {
+        if (events.some((event) => event.seq === 2)) throw new Error("disk full");
+        stored.push(...events.map((event) => event.seq));
       },
     });
     await recorder.emit(synthesis("1"));
+    await recorder.flush();
     await recorder.emit(synthesis("2"));
-    await expect(recorder.emit(synthesis("3"))).rejects.toThrow("could not store event 2 (synthesis) of session 1: disk full");
-    await expect(recorder.emit(synthesis("4"))).rejects.toThrow("disk full");
+    await recorder.emit(synthesis("3"));
+    await recorder.flush();
+    await expect(recorder.emit(synthesis("4"))).rejects.toThrow("could not store events 2–3 (synthesis … synthesis) of session 1: disk full");
+    await expect(recorder.emit(synthesis("5"))).rejects.toThrow("disk full");
     await recorder.flush();
     expect(stored).toEqual([1]);
     expect(recorder.failure?.message).toContain("disk full");
@@ -72,9 +85,9 @@ describe("EventRecorder", () => {
     const written: number[] = [];
     const recorder = new EventRecorder({
       sessionId: 1,
-      sink: async (event) => {
+      sink: async (events) => {
         await new Promise((resolve) => setTimeout(resolve, 5));
-        written.push(event.seq);
+        written.push(...events.map((event) => event.seq));
       },
     });
     recorder.enqueue(synthesis("a"));
@@ -102,44 +115,71 @@ describe("EventRecorder", () => {
 });
 
 describe("EventRecorder pipelining", () => {
-  it("lets the caller go on once the previous event is stored, so at most one event is in flight", async () => {
+  function releasedSink() {
     const stored: number[] = [];
     const releases: (() => void)[] = [];
-    const recorder = new EventRecorder({
-      sessionId: 1,
-      sink: (event) =>
-        new Promise<void>((resolve) =>
-          releases.push(() => {
-            stored.push(event.seq);
-            resolve();
-          }),
-        ),
-    });
+    const sink = (events: readonly TrajectoryEvent[]) =>
+      new Promise<void>((resolve) =>
+        releases.push(() => {
+          stored.push(...events.map((event) => event.seq));
+          resolve();
+        }),
+      );
+    return { stored, releases, sink };
+  }
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it("lets emit go on at once and holds handedOff until every earlier event is in a write, one write at a time", async () => {
+    const { stored, releases, sink } = releasedSink();
+    const recorder = new EventRecorder({ sessionId: 1, sink });
     await recorder.emit(synthesis("1"));
-    expect(stored).toEqual([]);
-    const second = recorder.emit(synthesis("2"));
-    let secondReturned = false;
-    void second.then(() => (secondReturned = true));
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(secondReturned).toBe(false);
+    await recorder.handedOff(); // event 1 is now being written
+    await turn();
+    expect(releases).toHaveLength(1);
+    await recorder.emit(synthesis("2"));
+    await recorder.emit(synthesis("3"));
+    let released = false;
+    const gate = recorder.handedOff().then(() => (released = true));
+    await turn();
+    await turn();
+    expect(released).toBe(false); // 2 and 3 wait behind the write of 1
     releases.shift()!();
-    await second;
+    await gate;
+    await turn();
     expect(stored).toEqual([1]);
-    await new Promise((resolve) => setImmediate(resolve));
-    await new Promise((resolve) => setImmediate(resolve));
+    expect(releases).toHaveLength(1);
     releases.shift()!();
     await recorder.flush();
-    expect(stored).toEqual([1, 2]);
+    expect(stored).toEqual([1, 2, 3]);
+  });
+
+  it("rejects handedOff and later emits once a write failed", async () => {
+    const recorder = new EventRecorder({
+      sessionId: 1,
+      sink: async () => {
+        throw new Error("connection reset");
+      },
+    });
+    await recorder.emit(synthesis("1"));
+    await expect(recorder.handedOff().then(() => recorder.flush()).then(() => recorder.handedOff())).rejects.toThrow(
+      "could not store event 1 (synthesis) of session 1: connection reset",
+    );
+    await expect(recorder.emit(synthesis("2"))).rejects.toThrow("connection reset");
   });
 
   it("starts a write only after the emitting code has run on, so a request sent next is not delayed by it", async () => {
     const order: string[] = [];
-    const recorder = new EventRecorder({ sessionId: 1, sink: async (event) => void order.push(`write ${event.seq}`) });
+    const recorder = new EventRecorder({
+      sessionId: 1,
+      sink: async (events) => void order.push(`write ${events.map((event) => event.seq).join(",")}`),
+    });
     const emitted = recorder.emit(synthesis("a"));
     order.push("engine continues");
     await emitted;
+    await recorder.handedOff();
+    order.push("request sent");
     await recorder.flush();
-    expect(order).toEqual(["engine continues", "write 1"]);
+    expect(order).toEqual(["engine continues", "request sent", "write 1"]);
   });
 });
 

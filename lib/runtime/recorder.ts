@@ -4,15 +4,19 @@
  * live listeners, so a viewer never sees an event the database does not have. Writes happen strictly
  * in `seq` order even when parallel steps emit at the same time.
  *
- * Writes are pipelined one deep: `emit` lets the engine go on once the PREVIOUS event is stored, and
- * this event's write starts on the next turn of the event loop — after the engine has sent its next
- * request — so storage overlaps the wait for the model instead of adding to it, and a crash loses at
- * most the one event in flight. `flush()` waits for everything.
+ * `emit` does not wait for storage: the event joins a queue, and one write at a time stores everything
+ * queued (a burst of events — a step's bookkeeping, the judge samples of parallel steps — is one
+ * write). Before the engine does anything outside the process (a model request, an agent call) it
+ * waits at `handedOff()` until every event so far is stored or in the write in flight. So storage
+ * overlaps the wait for the model instead of adding to it, a slow store slows the run down rather than
+ * letting the queue grow, and a crash loses at most the write in flight and whatever was emitted after
+ * the last outside call began. `flush()` waits for everything.
  */
 import { AtlasError, errorMessage } from "@/lib/errors";
 import { isTerminalEvent, TrajectoryEventSchema, type EventInput, type TrajectoryEvent } from "./events";
 
-export type EventSink = (event: TrajectoryEvent) => Promise<void>;
+/** Stores events in order; resolves once all of them are durable. */
+export type EventSink = (events: readonly TrajectoryEvent[]) => Promise<void>;
 export type EventListener = (event: TrajectoryEvent) => void;
 
 export interface EventRecorderOptions {
@@ -24,15 +28,24 @@ export interface EventRecorderOptions {
   now?: () => Date;
 }
 
+interface QueuedEvent {
+  event: TrajectoryEvent;
+  stored(): void;
+  failed(error: Error): void;
+}
+
 export class EventRecorder {
   readonly sessionId: number;
   private seq: number;
   private readonly sink: EventSink | null;
   private readonly listeners: EventListener[];
   private readonly now: () => Date;
-  private tail: Promise<void> = Promise.resolve();
+  private queue: QueuedEvent[] = [];
+  private writing = false;
+  private handOffWaiters: { resolve(): void; reject(error: Error): void }[] = [];
+  /** Settles once the last accepted event is stored (rejects when it could not be). */
+  private lastStored: Promise<void> = Promise.resolve();
   private writeFailure: Error | null = null;
-  private readonly pending = new Set<Promise<unknown>>();
   /** Set by the terminal event: nothing may follow it. */
   private ended = false;
 
@@ -64,37 +77,25 @@ export class EventRecorder {
   }
 
   /**
-   * Accepts the event; resolves with it once every EARLIER event is stored (see the class comment), and
-   * rejects when an earlier write failed.
+   * Accepts the event and queues its write; resolves at once with the stamped event, or rejects when an
+   * earlier write failed (the run must stop: its log cannot have gaps).
    */
   emit(input: EventInput): Promise<TrajectoryEvent> {
     const event = this.stamp(input);
-    const previous = this.tail;
-    const done = previous.then(async () => {
-      if (this.writeFailure) throw this.writeFailure;
-      await new Promise((resolve) => setImmediate(resolve));
-      try {
-        await this.sink?.(event);
-      } catch (error) {
-        this.writeFailure = new AtlasError(
-          "unavailable",
-          `could not store event ${event.seq} (${event.type}) of session ${event.sessionId}: ${errorMessage(error)}`,
-          { cause: error },
-        );
-        throw this.writeFailure;
-      }
-      this.notify(event);
-      return event;
-    });
-    this.tail = done.then(
-      () => undefined,
-      () => undefined,
-    );
-    done.catch(() => undefined);
-    return previous.then(() => {
-      if (this.writeFailure) throw this.writeFailure;
-      return event;
-    });
+    this.lastStored = new Promise<void>((stored, failed) => this.queue.push({ event, stored, failed }));
+    this.lastStored.catch(() => undefined);
+    this.startWriting();
+    return this.writeFailure ? Promise.reject(this.writeFailure) : Promise.resolve(event);
+  }
+
+  /**
+   * Resolves once every event accepted so far is stored or in the write in flight; rejects when a write
+   * failed. The engine awaits it before each model request and agent call.
+   */
+  handedOff(): Promise<void> {
+    if (this.writeFailure) return Promise.reject(this.writeFailure);
+    if (this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => this.handOffWaiters.push({ resolve, reject }));
   }
 
   /**
@@ -103,21 +104,62 @@ export class EventRecorder {
    * the terminal event are dropped.
    */
   enqueue(input: EventInput): void {
-    let promise: Promise<unknown>;
     try {
-      promise = this.emit(input).catch(() => undefined);
+      this.emit(input).catch(() => undefined);
     } catch (error) {
       if (!this.ended) this.writeFailure ??= error instanceof Error ? error : new Error(String(error));
-      return;
     }
-    this.pending.add(promise);
-    void promise.finally(() => this.pending.delete(promise));
   }
 
-  /** Waits until every accepted event is written. */
+  /** Waits until every accepted event is written (or refused after a failure). */
   async flush(): Promise<void> {
-    await Promise.all([...this.pending]);
-    await this.tail;
+    await this.lastStored.catch(() => undefined);
+  }
+
+  private startWriting(): void {
+    if (this.writing) return;
+    this.writing = true;
+    void this.writeQueued();
+  }
+
+  private async writeQueued(): Promise<void> {
+    while (this.queue.length > 0) {
+      // One turn first: the emitting code runs on, and its burst of events joins this write.
+      await new Promise((resolve) => setImmediate(resolve));
+      const batch = this.queue;
+      this.queue = [];
+      if (!this.writeFailure) {
+        this.settleHandOffWaiters();
+        // And one more: a caller released above sends its request before this write takes the thread.
+        await new Promise((resolve) => setImmediate(resolve));
+        try {
+          await this.sink?.(batch.map((queued) => queued.event));
+        } catch (error) {
+          this.writeFailure = new AtlasError("unavailable", `could not store ${describe(batch)}: ${errorMessage(error)}`, {
+            cause: error,
+          });
+        }
+      }
+      for (const queued of batch) {
+        if (this.writeFailure) {
+          queued.failed(this.writeFailure);
+        } else {
+          this.notify(queued.event);
+          queued.stored();
+        }
+      }
+      if (this.writeFailure) this.settleHandOffWaiters();
+    }
+    this.writing = false;
+  }
+
+  private settleHandOffWaiters(): void {
+    const waiters = this.handOffWaiters;
+    this.handOffWaiters = [];
+    for (const waiter of waiters) {
+      if (this.writeFailure) waiter.reject(this.writeFailure);
+      else waiter.resolve();
+    }
   }
 
   private stamp(input: EventInput): TrajectoryEvent {
@@ -144,4 +186,11 @@ export class EventRecorder {
       }
     }
   }
+}
+
+function describe(batch: QueuedEvent[]): string {
+  const first = batch[0]!.event;
+  const last = batch[batch.length - 1]!.event;
+  if (first === last) return `event ${first.seq} (${first.type}) of session ${first.sessionId}`;
+  return `events ${first.seq}–${last.seq} (${first.type} … ${last.type}) of session ${first.sessionId}`;
 }

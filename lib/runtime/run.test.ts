@@ -3,11 +3,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AtlasError } from "@/lib/errors";
+import { startScriptedLlm } from "@/lib/llm/scripted/server";
 import type { TrajectoryEvent } from "./events";
 import { run } from "./run";
 import type { SessionStore } from "./store";
-import { functionAgent } from "./testing/agents";
+import { functionAgent, modeOf } from "./testing/agents";
 import { TEST_ENV, testConfig } from "./testing/config";
+import { agreeingJudges, keepPlanReview, validVerdict } from "./testing/scripts";
 
 let scratch: string;
 beforeAll(async () => {
@@ -46,13 +48,11 @@ describe("run() input", () => {
 
 describe("run() failures after the session started", () => {
   it("records a failed session (not a rejection) when the store fails mid-run and reports why", async () => {
-    let writes = 0;
     const store: SessionStore = {
       createSession: async () => ({ id: 41 }),
       lastSeq: async () => 0,
-      write: async () => {
-        writes += 1;
-        if (writes > 1) throw new Error("database went away");
+      write: async (events) => {
+        if (events.some((event) => event.type === "plan.drafted")) throw new Error("database went away");
       },
     };
     const events: TrajectoryEvent[] = [];
@@ -65,8 +65,8 @@ describe("run() failures after the session started", () => {
       onEvent: (event) => events.push(event),
     });
     expect(result).toMatchObject({ sessionId: 41, status: "failed" });
-    expect(result.error).toMatch(/could not store event 2 \(plan\.drafted\) of session 41: database went away/);
-    expect(events.map((event) => event.type)).toEqual(["session.started"]);
+    expect(result.error).toMatch(/could not store events? (1–|2)\S* \((session\.started|plan\.drafted).*\) of session 41: database went away/);
+    expect(events.map((event) => event.type)).not.toContain("plan.drafted");
   });
 
   it("fails the session with missing_secret when a key variable is not set", async () => {
@@ -85,5 +85,45 @@ describe("run() failures after the session started", () => {
       "Teacher plan review call failed: environment variable ATLAS_TEST_LLM_KEY is not set (needed by teacher.llm)",
     );
     expect(events.map((event) => event.type)).toEqual(["session.started", "plan.drafted", "error", "session.failed"]);
+  });
+});
+
+describe("run() and a slow store", () => {
+  it("sends no model request and no agent call until the events before it are on their way to the store", async () => {
+    const server = await startScriptedLlm({ rules: [keepPlanReview(), validVerdict, agreeingJudges()] });
+    try {
+      const stored: TrajectoryEvent[] = [];
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let hanging = false;
+      const store: SessionStore = {
+        createSession: async () => ({ id: 7 }),
+        lastSeq: async () => 0,
+        write: async (events) => {
+          if (events.some((event) => event.type === "plan.drafted")) {
+            hanging = true;
+            await released;
+          }
+          stored.push(...events);
+        },
+      };
+      const agent = functionAgent((call) =>
+        modeOf(call.metadata) === "planning" ? '{"steps": [{"id": 1, "description": "Count the rows"}]}' : "42 rows",
+      );
+      const running = run({ task: "Count rows", config: testConfig({ llmUrl: server.url }), store, env: TEST_ENV, adapter: agent });
+      while (!hanging) await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The plan review went out while plan.drafted was being written; the step waits behind that write.
+      expect(server.requests.map((request) => request.callerRole)).toEqual(["plan_review"]);
+      expect(agent.calls.map((call) => modeOf(call.metadata))).toEqual(["planning"]);
+      release();
+      const result = await running;
+      expect(result.status).toBe("succeeded");
+      expect(agent.calls.map((call) => modeOf(call.metadata))).toEqual(["planning", "execution", "synthesis"]);
+      expect(stored.map((event) => event.seq)).toEqual(stored.map((_, index) => index + 1));
+      expect(stored.at(-1)?.type).toBe("session.completed");
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -70,7 +70,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const recorder = new EventRecorder({
     sessionId,
     startSeq,
-    sink: store ? (event) => store.write(event) : null,
+    sink: store ? (events) => store.write(events) : null,
     listeners: options.onEvent ? [options.onEvent] : [],
   });
   const session = new SessionRun({ task, config, env, baseDir: resolved.baseDir, recorder, options });
@@ -191,9 +191,10 @@ class SessionRun {
   private buildOrchestrator(adapter: AgentAdapter, signal: AbortSignal): Orchestrator {
     const { task, config, env, recorder } = this.input;
     const emit = (event: EventInput) => recorder.emit(event);
+    const handedOff = () => recorder.handedOff();
     const prompts = buildPersonaPrompts(config);
     const student = new Student({
-      adapter,
+      adapter: afterHandOff(adapter, handedOff),
       prompts: prompts.student,
       tools: config.agent.tools.map((tool) => ({
         name: tool.name,
@@ -204,11 +205,16 @@ class SessionRun {
       emit,
     });
     const teacher = new Teacher({
-      llm: createLlmClient(config.teacher.llm, { env, recorder: this.recordLlmCall, label: "teacher.llm" }),
+      llm: createLlmClient(config.teacher.llm, {
+        env,
+        recorder: this.recordLlmCall,
+        beforeRequest: handedOff,
+        label: "teacher.llm",
+      }),
       prompts: prompts.teacher,
       planCacheSeconds: config.teacher.plan_cache_seconds,
     });
-    const evaluator = createRewardEvaluator(config.rim, { env, recorder: this.recordLlmCall, emit });
+    const evaluator = createRewardEvaluator(config.rim, { env, recorder: this.recordLlmCall, beforeRequest: handedOff, emit });
     return new Orchestrator({ task, config, student, teacher, evaluator, emit, signal });
   }
 
@@ -285,4 +291,16 @@ function cancellationReason(reason: unknown): string {
   if (typeof reason === "string" && reason.trim() !== "") return reason;
   if (reason instanceof Error && reason.name !== "AbortError" && reason.message) return reason.message;
   return "the run was cancelled";
+}
+
+/** The agent gets a call only once the events that led to it are on their way to the store. */
+function afterHandOff(adapter: AgentAdapter, handedOff: () => Promise<void>): AgentAdapter {
+  return {
+    type: adapter.type,
+    invoke: async (call) => {
+      await handedOff();
+      return adapter.invoke(call);
+    },
+    close: () => adapter.close(),
+  };
 }

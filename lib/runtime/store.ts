@@ -15,6 +15,6 @@ export interface SessionStore {
   createSession(input: NewSessionInput): Promise<{ id: number }>;
   /** The highest `seq` already stored for the session (0 when none). */
   lastSeq(sessionId: number): Promise<number>;
-  /** Stores one event (and whatever it implies); resolves once it is durable. */
-  write(event: TrajectoryEvent): Promise<void>;
+  /** Stores events in order (and whatever they imply); resolves once all of them are durable. */
+  write(events: readonly TrajectoryEvent[]): Promise<void>;
 }

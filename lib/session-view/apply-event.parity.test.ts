@@ -4,7 +4,7 @@
  * from the first event, and from a snapshot taken mid-run (the reload case).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appendEvent } from "@/lib/db/queries/events";
+import { appendEvents } from "@/lib/db/queries/events";
 import { createSession } from "@/lib/db/queries/sessions";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/testing/databases";
 import type { TrajectoryEvent } from "@/lib/runtime/events";
@@ -47,7 +47,7 @@ describe("applyEvent against the database projection", () => {
     const { sessionId, before, events } = await seed((id) =>
       buildSessionEvents({ sessionId: id, steps: 5, attempts: 2, judges: ["process", "helpfulness"], toolCalls: 1 }),
     );
-    for (const event of events) await appendEvent(database.db, event);
+    await appendEvents(database.db, events);
     const stored = await getSessionDetail(database.db, sessionId);
     const folded = withoutLive(applyEvents(toSessionView(before), events));
     expect(comparable(folded)).toEqual(comparable(stored));
@@ -58,10 +58,10 @@ describe("applyEvent against the database projection", () => {
       buildSessionEvents({ sessionId: id, steps: 4, attempts: 2, judges: ["process"], unfinished: false }),
     );
     const cut = Math.floor(events.length / 2);
-    for (const event of events.slice(0, cut)) await appendEvent(database.db, event);
+    await appendEvents(database.db, events.slice(0, cut));
     const midRun = await getSessionDetail(database.db, sessionId);
     expect(midRun.session.lastSeq).toBe(cut);
-    for (const event of events.slice(cut)) await appendEvent(database.db, event);
+    await appendEvents(database.db, events.slice(cut));
     const stored = await getSessionDetail(database.db, sessionId);
     // A stream resumed a few events early delivers some twice: they must not count twice.
     const resumed = withoutLive(applyEvents(toSessionView(midRun), events.slice(cut - 5)));

@@ -1,33 +1,67 @@
 import { and, asc, eq, gt, sql, type SQL, type SQLWrapper } from "drizzle-orm";
-import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { EventOf, TrajectoryEvent } from "@/lib/runtime/events";
 import type { StepEvaluation } from "@/lib/runtime/types";
 import { guidanceNotes, plans, sessions, stepAttempts, stepResults, trajectoryEvents } from "../schema";
 import type { Queryable } from "../types";
 
+/** Events folded into one statement at most; bounds the statement's size and parameter count. */
+const MAX_EVENTS_PER_STATEMENT = 200;
+
 /**
- * Writes one event and the rows it implies (plan, step result, attempt, guidance, session totals)
- * as ONE statement (data-modifying CTEs), so the stored rows always agree with the stored events and
- * each event costs a single round trip — it sits on the engine's critical path.
+ * Writes events, in order, with the rows they imply (plan, step result, attempt, guidance, session
+ * totals). Each statement stores a run of consecutive events and their projections at once
+ * (data-modifying CTEs), so the stored rows always agree with the stored events, and a burst of events
+ * costs one round trip instead of one each — writes sit on the engine's critical path. A statement
+ * carries at most one projected row besides the session's: CTEs of one statement share a snapshot
+ * and must not touch the same row twice.
  */
-export async function appendEvent(db: Queryable, event: TrajectoryEvent): Promise<void> {
-  const insertEvent = db.insert(trajectoryEvents).values({
-    sessionId: event.sessionId,
-    seq: event.seq,
-    type: event.type,
-    event,
-    createdAt: new Date(event.ts),
-  });
-  const { session, row } = projection(db, event);
+export async function appendEvents(db: Queryable, events: readonly TrajectoryEvent[]): Promise<void> {
+  let group: { events: TrajectoryEvent[]; projections: Projection[] } = { events: [], projections: [] };
+  for (const event of events) {
+    const projected = projection(db, event);
+    const full = group.events.length >= MAX_EVENTS_PER_STATEMENT;
+    if (full || (projected.row && group.projections.some((earlier) => earlier.row))) {
+      await db.execute(statementFor(db, group.events, group.projections));
+      group = { events: [], projections: [] };
+    }
+    group.events.push(event);
+    group.projections.push(projected);
+  }
+  if (group.events.length > 0) await db.execute(statementFor(db, group.events, group.projections));
+}
+
+function statementFor(db: Queryable, events: TrajectoryEvent[], projections: Projection[]): SQL {
+  const insertEvents = db.insert(trajectoryEvents).values(
+    events.map((event) => ({
+      sessionId: event.sessionId,
+      seq: event.seq,
+      type: event.type,
+      event,
+      createdAt: new Date(event.ts),
+    })),
+  );
+  const sessionIds = new Set(events.map((event) => event.sessionId));
+  if (sessionIds.size !== 1) throw new Error(`one statement writes one session's events, not ${[...sessionIds].join(", ")}`);
+  const set: SessionChanges = {};
+  const added = new Map<CounterColumn, number>();
+  for (const { session, add } of projections) {
+    Object.assign(set, session);
+    for (const [column, by] of Object.entries(add ?? {}) as [CounterColumn, number][]) {
+      added.set(column, (added.get(column) ?? 0) + by);
+    }
+  }
+  for (const [column, by] of added) set[column] = sql`${sessions[column]} + ${by}`;
+  const last = events[events.length - 1]!;
   const updateSession = db
     .update(sessions)
-    .set({ ...session, lastSeq: event.seq })
-    .where(eq(sessions.id, event.sessionId));
+    .set({ ...set, lastSeq: last.seq })
+    .where(eq(sessions.id, last.sessionId));
+  const row = projections.find((projected) => projected.row)?.row;
   // getSQL(): embedding the builders themselves would wrap each one in a second pair of parentheses.
   const ctes = row
-    ? sql`inserted_event as (${insertEvent.getSQL()}), projected_row as (${row.getSQL()})`
-    : sql`inserted_event as (${insertEvent.getSQL()})`;
-  await db.execute(sql`with ${ctes} ${updateSession.getSQL()}`);
+    ? sql`inserted_events as (${insertEvents.getSQL()}), projected_row as (${row.getSQL()})`
+    : sql`inserted_events as (${insertEvents.getSQL()})`;
+  return sql`with ${ctes} ${updateSession.getSQL()}`;
 }
 
 export async function listEventsAfter(
@@ -52,14 +86,25 @@ export function rewardScoreOf(evaluation: StepEvaluation): number | null {
 
 type SessionChanges = Partial<{ [K in keyof typeof sessions.$inferInsert]: (typeof sessions.$inferInsert)[K] | SQL }>;
 
+/** Session columns that only ever grow by a number, so the changes of several events add up. */
+type CounterColumn =
+  | "attemptCount"
+  | "judgeOutcomes"
+  | "escalations"
+  | "promptTokens"
+  | "completionTokens"
+  | "reasoningTokens"
+  | "costUsd"
+  | "llmCalls";
+
 interface Projection {
-  /** Columns of the session row this event changes (besides last_seq). */
+  /** Columns of the session row this event sets (besides last_seq); a later event's value wins. */
   session: SessionChanges;
+  /** Counters of the session row this event increments. */
+  add?: Partial<Record<CounterColumn, number>>;
   /** At most one other row the event inserts or updates. */
   row?: SQLWrapper;
 }
-
-const increment = (column: AnyPgColumn, by: number) => sql`${column} + ${by}`;
 
 function projection(db: Queryable, event: TrajectoryEvent): Projection {
   const at = new Date(event.ts);
@@ -121,7 +166,7 @@ function projection(db: Queryable, event: TrajectoryEvent): Projection {
           .onConflictDoNothing(),
       };
     case "attempt.finished":
-      return { session: { attemptCount: increment(sessions.attemptCount, 1) }, row: attemptFinishedRow(db, event, at) };
+      return { session: {}, add: { attemptCount: 1 }, row: attemptFinishedRow(db, event, at) };
     case "guidance.issued":
       return {
         session: {},
@@ -140,21 +185,23 @@ function projection(db: Queryable, event: TrajectoryEvent): Projection {
     case "reward":
       if (event.skipped) return { session: {} };
       return {
-        session: {
-          judgeOutcomes: increment(sessions.judgeOutcomes, event.breakdown.judges.length),
-          escalations: increment(sessions.escalations, event.breakdown.judges.filter((judge) => judge.escalated).length),
+        session: {},
+        add: {
+          judgeOutcomes: event.breakdown.judges.length,
+          escalations: event.breakdown.judges.filter((judge) => judge.escalated).length,
         },
       };
     case "step.finished":
       return stepFinishedProjection(db, event, at);
     case "llm.call":
       return {
-        session: {
-          promptTokens: increment(sessions.promptTokens, event.promptTokens),
-          completionTokens: increment(sessions.completionTokens, event.completionTokens),
-          reasoningTokens: increment(sessions.reasoningTokens, event.reasoningTokens),
-          costUsd: increment(sessions.costUsd, event.costUsd),
-          llmCalls: increment(sessions.llmCalls, 1),
+        session: {},
+        add: {
+          promptTokens: event.promptTokens,
+          completionTokens: event.completionTokens,
+          reasoningTokens: event.reasoningTokens,
+          costUsd: event.costUsd,
+          llmCalls: 1,
         },
       };
     case "session.completed":

@@ -1,9 +1,9 @@
 /**
  * Builds the full event sequence of a realistic session (plan, review, steps with retries, judges, synthesis,
- * usage) and writes it through `appendEvent`, so tests read the same rows the engine produces.
+ * usage) and writes it through `appendEvents`, so tests read the same rows the engine produces.
  */
 import { eq } from "drizzle-orm";
-import { appendEvent } from "@/lib/db/queries/events";
+import { appendEvents } from "@/lib/db/queries/events";
 import { createSession } from "@/lib/db/queries/sessions";
 import { sessions } from "@/lib/db/schema";
 import type { AtlasDb } from "@/lib/db/types";
@@ -321,6 +321,6 @@ export async function seedSession(db: AtlasDb, spec: FixtureSession): Promise<{ 
   });
   await db.update(sessions).set({ createdAt }).where(eq(sessions.id, row.id));
   const events = buildSessionEvents(row.id, { ...spec, createdAt });
-  for (const event of events) await appendEvent(db, event);
+  await appendEvents(db, events);
   return { sessionId: row.id, events };
 }

@@ -53,7 +53,7 @@ export function syntheticRecorder(
   listener: (event: TrajectoryEvent) => void,
 ): EventRecorder {
   const store = databaseSessionStore(db);
-  return new EventRecorder({ sessionId, sink: (event) => store.write(event), listeners: [listener] });
+  return new EventRecorder({ sessionId, sink: (events) => store.write(events), listeners: [listener] });
 }
 
 /** Writes a whole finished session; returns its id and stored events. */

@@ -1,0 +1,57 @@
+/**
+ * A burst of events written in one call must leave exactly the rows that writing them one at a time
+ * leaves: the statement folding rows, summing counters and splitting where two events touch rows.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TrajectoryEvent } from "@/lib/runtime/events";
+import { getSessionDetail } from "@/lib/sessions/detail";
+import { buildSessionEvents } from "@/lib/session-view/testing/session-events";
+import { availableDrivers, createTestDatabase, type TestDatabase } from "../testing/databases";
+import { appendEvents, listEventsAfter } from "./events";
+import { createSession } from "./sessions";
+
+const drivers = (await availableDrivers()).filter(({ driver }) => driver !== "neon");
+
+describe.each(drivers)("appendEvents on $driver", ({ driver, skip }) => {
+  if (skip) console.warn(`appendEvents on ${driver} skipped: ${skip}`);
+  let database: TestDatabase;
+  beforeAll(async () => {
+    if (!skip) database = await createTestDatabase(driver);
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  async function storedSession(write: (sessionId: number, events: TrajectoryEvent[]) => Promise<void>) {
+    const { id } = await createSession(database.db, { task: "batch parity", status: "running" });
+    const events = buildSessionEvents({ sessionId: id, steps: 6, attempts: 2, judges: ["process", "helpfulness"], toolCalls: 2, totalEvents: 400 });
+    await write(id, events);
+    const detail = await getSessionDetail(database.db, id);
+    const stored = await listEventsAfter(database.db, { sessionId: id, limit: 10_000 });
+    const { session, ...rest } = detail!;
+    const { id: _id, createdAt: _createdAt, ...columns } = session;
+    return { events, stored, rest: JSON.parse(JSON.stringify(rest).replaceAll(`"sessionId":${id}`, '"sessionId":0')), columns };
+  }
+
+  it.skipIf(skip)("stores a whole run in one call exactly as event by event", async () => {
+    const single = await storedSession(async (_id, events) => {
+      for (const event of events) await appendEvents(database.db, [event]);
+    });
+    const batched = await storedSession((_id, events) => appendEvents(database.db, events));
+    expect(batched.stored).toEqual(batched.events);
+    expect(single.stored.map((event) => event.seq)).toEqual(single.events.map((event) => event.seq));
+    expect(batched.columns).toEqual({ ...single.columns, costUsd: expect.closeTo(single.columns.costUsd, 9) });
+    expect(batched.columns.llmCalls).toBeGreaterThan(0);
+    expect(batched.columns.attemptCount).toBe(12);
+    expect(batched.rest).toEqual(single.rest);
+  });
+
+  it.skipIf(skip)("refuses a batch that mixes sessions before writing any of it", async () => {
+    const { id } = await createSession(database.db, { task: "mixed", status: "running" });
+    const [first, second] = buildSessionEvents({ sessionId: id, steps: 1, attempts: 1, judges: ["process"] });
+    await expect(appendEvents(database.db, [first!, { ...second!, sessionId: id + 1000 }])).rejects.toThrow(
+      /one statement writes one session's events/,
+    );
+    expect(await listEventsAfter(database.db, { sessionId: id })).toEqual([]);
+  });
+});
