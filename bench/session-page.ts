@@ -4,8 +4,11 @@
  *
  * Seeds both into a scratch PGlite folder through `appendEvents` (so the rows are exactly what a run
  * would have projected), starts `atlas serve` on it, and measures for each session:
- *   - server time of the page HTML (GET /sessions/:id) and of the snapshot (GET /api/sessions/:id, whole body);
- *   - in Chromium: first contentful paint, and the time until every step row of the timeline is rendered.
+ *   - server time of the page HTML (GET /sessions/:id), of the snapshot the page loads
+ *     (GET /api/sessions/:id?evaluations=omit, whole body) and of one opened step (GET …/steps/1);
+ *   - in Chromium: first contentful paint, the time until every step row of the timeline is rendered,
+ *     and the time from opening step 1 to its judge panel on screen;
+ *   - for API users, the full snapshot (GET /api/sessions/:id with every evaluation), without a target.
  * Prints medians, the big ÷ small ratios (target < 3×) and the absolute times (target < 2 s).
  *
  *   npx next build   # once: the bench serves the production build in .next
@@ -24,6 +27,7 @@ import { appendEvents } from "@/lib/db/queries/events";
 import { createSession } from "@/lib/db/queries/sessions";
 import type { AtlasDb } from "@/lib/db/types";
 import { buildSessionEvents } from "@/lib/session-view/testing/session-events";
+import { sessionPageSnapshotPath, stepDetailPath } from "@/lib/sessions/api-types";
 
 const { values: args } = parseArgs({
   options: {
@@ -51,6 +55,10 @@ interface Measured {
   html: number[];
   api: number[];
   apiBytes: number;
+  step: number[];
+  full: number[];
+  fullBytes: number;
+  stepOpened: number[];
   fcp: number[];
   stepsRendered: number[];
   /** When the page asked for the snapshot (after the JS loaded and hydrated). */
@@ -110,14 +118,32 @@ async function seedSession(db: AtlasDb, label: string, steps: number, totalEvent
 
 async function measure(base: string, session: Seeded, browser: Browser): Promise<Measured> {
   const pageUrl = `${base}/sessions/${session.id}`;
-  const apiUrl = `${base}/api/sessions/${session.id}`;
-  const result: Measured = { html: [], api: [], apiBytes: 0, fcp: [], stepsRendered: [], snapshotRequested: [], renderAfterSnapshot: [] };
+  const apiUrl = `${base}${sessionPageSnapshotPath(session.id)}`;
+  const stepUrl = `${base}${stepDetailPath(session.id, 1)}`;
+  const fullUrl = `${base}/api/sessions/${session.id}`;
+  const result: Measured = {
+    html: [],
+    api: [],
+    apiBytes: 0,
+    step: [],
+    full: [],
+    fullBytes: 0,
+    stepOpened: [],
+    fcp: [],
+    stepsRendered: [],
+    snapshotRequested: [],
+    renderAfterSnapshot: [],
+  };
   // One warm-up of each path: the first request compiles nothing in production, but opens caches.
   await timedFetch(pageUrl);
+  await timedFetch(stepUrl);
   result.apiBytes = (await timedFetch(apiUrl)).bytes;
+  result.fullBytes = (await timedFetch(fullUrl)).bytes;
   for (let run = 0; run < RUNS; run += 1) {
     result.html.push((await timedFetch(pageUrl)).ms);
     result.api.push((await timedFetch(apiUrl)).ms);
+    result.step.push((await timedFetch(stepUrl)).ms);
+    result.full.push((await timedFetch(fullUrl)).ms);
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     const page = await context.newPage();
     await page.goto(pageUrl);
@@ -141,6 +167,10 @@ async function measure(base: string, session: Seeded, browser: Browser): Promise
     result.stepsRendered.push(timings.rendered);
     result.snapshotRequested.push(timings.snapshotStart);
     result.renderAfterSnapshot.push(timings.rendered - timings.snapshotEnd);
+    const openedAt = await page.evaluate(() => performance.now());
+    await page.locator('[data-testid="step-1"] > button').click();
+    await page.locator('[data-testid="judge-panel-1-2"]').waitFor({ timeout: 30_000 });
+    result.stepOpened.push((await page.evaluate(() => performance.now())) - openedAt);
     await context.close();
   }
   return result;
@@ -161,17 +191,20 @@ function report(sessions: Seeded[], results: Map<string, Measured>) {
   const b = results.get(big.label) as Measured;
   const rows: [string, number[], number[]][] = [
     ["page HTML (server)", a.html, b.html],
-    ["GET /api/sessions/:id", a.api, b.api],
+    ["page snapshot (omit)", a.api, b.api],
+    ["GET …/steps/1", a.step, b.step],
     ["first contentful paint", a.fcp, b.fcp],
     ["step list rendered", a.stepsRendered, b.stepsRendered],
+    ["open step 1 → judges", a.stepOpened, b.stepOpened],
   ];
   const breakdown: [string, number[], number[]][] = [
     ["  snapshot requested at", a.snapshotRequested, b.snapshotRequested],
     ["  render after snapshot", a.renderAfterSnapshot, b.renderAfterSnapshot],
+    ["full snapshot (API users)", a.full, b.full],
   ];
   console.log("");
-  console.log(`small: ${small.steps} steps, ${small.events} events, snapshot ${kib(a.apiBytes)}`);
-  console.log(`big:   ${big.steps} steps, ${big.events} events, snapshot ${kib(b.apiBytes)}`);
+  console.log(`small: ${small.steps} steps, ${small.events} events, page snapshot ${kib(a.apiBytes)} (full ${kib(a.fullBytes)})`);
+  console.log(`big:   ${big.steps} steps, ${big.events} events, page snapshot ${kib(b.apiBytes)} (full ${kib(b.fullBytes)})`);
   console.log("");
   console.log(`${"median of " + RUNS}`.padEnd(26) + "small".padStart(10) + "big".padStart(10) + "big/small".padStart(11) + "  targets");
   for (const [name, smallTimes, bigTimes] of rows) {

@@ -51,6 +51,22 @@ test("a reload mid-run resumes from the snapshot without losing or doubling even
     );
   }
   await other.close();
+
+  // The page's snapshot leaves evaluations out; an opened step fetches them (the fresh page above did).
+  const compact = await (await page.request.get(`/api/sessions/${sessionId}?evaluations=omit`)).json();
+  expect(compact.steps.map((step: { evaluation: unknown; evaluationsOmitted?: boolean }) => [step.evaluation, step.evaluationsOmitted])).toEqual([
+    [null, true],
+    [null, true],
+    [null, true],
+  ]);
+  const step2 = await (await page.request.get(`/api/sessions/${sessionId}/steps/2`)).json();
+  expect(step2.evaluation.reward.judges.length).toBeGreaterThan(0);
+  const badQuery = await page.request.get(`/api/sessions/${sessionId}?evaluations=some`);
+  expect(badQuery.status()).toBe(400);
+  expect((await badQuery.json()).error.message).toContain("evaluations");
+  const missingStep = await page.request.get(`/api/sessions/${sessionId}/steps/77`);
+  expect(missingStep.status()).toBe(404);
+  expect((await missingStep.json()).error.message).toBe(`session ${sessionId} has no step 77`);
 });
 
 test("cancelling a slow run stops it and shows cancelled", async ({ page }) => {

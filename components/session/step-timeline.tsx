@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { memo, useState } from "react";
+import { memo, useMemo, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { Elapsed } from "@/components/ui/elapsed";
@@ -10,7 +10,8 @@ import { Spinner } from "@/components/ui/spinner";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { TextBlock } from "@/components/ui/text-block";
 import { mergeExtras } from "@/lib/session-view/extras";
-import { sessionExtrasQuery } from "@/lib/session-view/queries";
+import { sessionExtrasQuery, stepDetailQuery } from "@/lib/session-view/queries";
+import { withFetchedEvaluations } from "@/lib/session-view/step-detail";
 import type { StepRow } from "@/lib/session-view/timeline";
 import type { ExtrasIndex, SessionView } from "@/lib/session-view/types";
 import { attemptKey } from "@/lib/session-view/types";
@@ -55,6 +56,7 @@ export function StepTimeline(props: TimelineProps) {
           {rows.map((row) => (
             <StepRowView
               key={row.stepId}
+              sessionId={props.sessionId}
               row={row}
               detail={row.detail}
               expanded={props.expanded.has(row.stepId)}
@@ -73,6 +75,7 @@ export function StepTimeline(props: TimelineProps) {
 }
 
 interface RowProps {
+  sessionId: number;
   row: StepRow;
   detail: StepRow["detail"];
   expanded: boolean;
@@ -85,7 +88,7 @@ interface RowProps {
 }
 
 const StepRowView = memo(
-  function StepRowView({ row, detail, expanded, onToggle, rim, liveExtras, historyExtras, extrasLoading, sessionActive }: RowProps) {
+  function StepRowView({ sessionId, row, detail, expanded, onToggle, rim, liveExtras, historyExtras, extrasLoading, sessionActive }: RowProps) {
     const attempts = detail?.attemptDetails ?? [];
     const running = row.status === "running" && sessionActive;
     return (
@@ -120,6 +123,7 @@ const StepRowView = memo(
         </button>
         {expanded ? (
           <StepBody
+            sessionId={sessionId}
             row={row}
             rim={rim}
             liveExtras={liveExtras ?? {}}
@@ -143,6 +147,7 @@ const StepRowView = memo(
 );
 
 function StepBody({
+  sessionId,
   row,
   rim,
   liveExtras,
@@ -150,6 +155,7 @@ function StepBody({
   extrasLoading,
   sessionActive,
 }: {
+  sessionId: number;
   row: StepRow;
   rim: SessionView["session"]["rim"];
   liveExtras: ExtrasIndex;
@@ -158,11 +164,23 @@ function StepBody({
   sessionActive: boolean;
 }) {
   const [showEarlier, setShowEarlier] = useState(false);
-  const detail = row.detail;
+  const omitted = row.detail?.evaluationsOmitted === true;
+  const full = useQuery({ ...stepDetailQuery(sessionId, row.stepId), enabled: omitted });
+  const detail = useMemo(
+    () => (row.detail && omitted && full.data ? withFetchedEvaluations(row.detail, full.data) : row.detail),
+    [row.detail, omitted, full.data],
+  );
   if (!detail) {
     return (
       <p data-testid={`step-${row.stepId}-pending`} className="px-8 pb-3 text-sm text-slate-500">
         Not started yet{row.dependsOn.length ? `: waits for step ${row.dependsOn.join(", ")}` : ""}.
+      </p>
+    );
+  }
+  if (omitted && full.isPending) {
+    return (
+      <p data-testid={`step-${row.stepId}-loading`} className="flex items-center gap-2 px-8 pb-3 text-sm text-slate-500">
+        <Spinner label={`loading step ${row.stepId}`} /> Loading verdicts and judges…
       </p>
     );
   }
@@ -189,6 +207,11 @@ function StepBody({
   return (
     <div className="space-y-3 pb-4 pl-8">
       <p className="text-sm whitespace-pre-wrap text-slate-700">{detail.description}</p>
+      {omitted && full.isError ? (
+        <p role="alert" className="text-sm text-red-700">
+          Could not load this step&apos;s verdicts and judges: {full.error.message}
+        </p>
+      ) : null}
       {earlier.length > 0 ? (
         <div>
           <button

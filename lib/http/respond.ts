@@ -60,9 +60,10 @@ export function searchParamsObject(request: Request): Record<string, string | st
 }
 
 /** Integer path ids: anything else is a 404, never a 500. */
-export function parseIdParam(value: string, resource: string): number {
+/** A numeric id from the path; plan step ids may be zero or negative (`{ positive: false }`). */
+export function parseIdParam(value: string, resource: string, { positive = true } = {}): number {
   const id = Number(value);
-  if (!Number.isSafeInteger(id) || id <= 0 || String(id) !== value) {
+  if (!Number.isSafeInteger(id) || (positive && id <= 0) || String(id) !== value) {
     throw new AtlasError("not_found", `${resource} ${JSON.stringify(value)} not found`);
   }
   return id;

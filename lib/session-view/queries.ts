@@ -5,7 +5,15 @@
 import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
 import { fetchJson } from "@/lib/http/api-client";
 import { TERMINAL_STATUSES, type SessionStatus } from "@/lib/runtime/types";
-import type { EventLogPage as EventLogPageBody, Overview, SessionDetail, SessionListResponse } from "@/lib/sessions/api-types";
+import {
+  sessionPageSnapshotPath,
+  stepDetailPath,
+  type EventLogPage as EventLogPageBody,
+  type Overview,
+  type SessionDetail,
+  type SessionListResponse,
+  type StepDetail,
+} from "@/lib/sessions/api-types";
 import { addExtraEvent, EXTRA_EVENT_TYPES } from "./extras";
 import { eventLogQuery, filterKey, nextPageCursor, type EventLogFilter, type EventLogPage } from "./event-log";
 import { filtersToParams, sessionsApiQuery, type SessionFilters } from "./list-filters";
@@ -22,6 +30,7 @@ export const sessionKeys = {
   list: (filters: SessionFilters) => ["sessions", "list", filtersToParams(filters).toString()] as const,
   detail: (id: number) => ["sessions", "detail", id] as const,
   extras: (id: number) => ["sessions", "detail", id, "extras"] as const,
+  step: (id: number, stepId: number) => ["sessions", "detail", id, "step", stepId] as const,
   eventLogs: (id: number) => ["sessions", "detail", id, "event-log"] as const,
   eventLog: (id: number, filter: EventLogFilter, start: number) =>
     ["sessions", "detail", id, "event-log", filterKey(filter), start] as const,
@@ -41,7 +50,7 @@ export function isActive(status: SessionStatus | string): boolean {
 export function sessionQuery(id: number) {
   return queryOptions({
     queryKey: sessionKeys.detail(id),
-    queryFn: async (): Promise<SessionView> => fetchedSnapshot(await fetchJson<SessionDetail>(`/api/sessions/${id}`)),
+    queryFn: async (): Promise<SessionView> => fetchedSnapshot(await fetchJson<SessionDetail>(sessionPageSnapshotPath(id))),
     // The event stream keeps a live snapshot current; a refetch could only race it.
     staleTime: Number.POSITIVE_INFINITY,
     // A refetched snapshot keeps the extras that only arrived as live events.
@@ -68,6 +77,16 @@ export function keepLiveState(previous: SessionView | undefined, next: SessionVi
   if (!previous || !fetchedSnapshots.has(next) || previous.session.id !== next.session.id) return next;
   if (previous.session.lastSeq > next.session.lastSeq) return previous;
   return { ...next, live: previous.live };
+}
+
+/** One step in full, for an opened step whose evaluations the snapshot left out. */
+export function stepDetailQuery(id: number, stepId: number) {
+  return queryOptions({
+    queryKey: sessionKeys.step(id, stepId),
+    queryFn: () => fetchJson<StepDetail>(stepDetailPath(id, stepId)),
+    // Live events keep the step current; the fetch only fills in what the snapshot left out.
+    staleTime: Number.POSITIVE_INFINITY,
+  });
 }
 
 /** The extras (tool calls, samples, escalations, arbiter decisions) stored before the page opened. */

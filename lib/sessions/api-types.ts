@@ -106,6 +106,8 @@ export const StepDetailSchema = z.object({
   completedAt: z.string().nullable(),
   attemptDetails: z.array(AttemptDetailSchema),
   guidance: z.array(z.object({ sequence: z.number().int(), note: z.string(), forAttempt: z.number().int().nullable() })),
+  /** Set when the snapshot left this step's evaluations out (`?evaluations=omit`): fetch the step for them. */
+  evaluationsOmitted: z.literal(true).optional(),
 });
 export type StepDetail = z.infer<typeof StepDetailSchema>;
 
@@ -155,6 +157,15 @@ export type Overview = z.infer<typeof OverviewSchema>;
 export const CancelResponseSchema = z.object({ sessionId: z.number().int(), status: SessionStatusSchema });
 
 /** Query string of `GET /api/sessions/:id/event-log`; repeat `type` for several. */
+/** The snapshot the session page loads: steps without their evaluations (opened steps fetch theirs). */
+export const sessionPageSnapshotPath = (sessionId: number) => `/api/sessions/${sessionId}?evaluations=omit`;
+export const stepDetailPath = (sessionId: number, stepId: number) => `/api/sessions/${sessionId}/steps/${stepId}`;
+
+export const SessionDetailQuerySchema = z.object({
+  /** `omit` leaves out validation verdicts and judge panels; `GET /api/sessions/:id/steps/:stepId` has them. */
+  evaluations: z.enum(["include", "omit"]).default("include"),
+});
+
 export const EventLogQuerySchema = z.object({
   after: optionalNumber.pipe(z.number().int().min(0).default(0)),
   limit: optionalNumber.pipe(z.number().int().min(1).max(1000).default(200)),

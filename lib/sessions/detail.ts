@@ -1,5 +1,5 @@
 import { parseConfigText } from "@/lib/config";
-import { getSessionDetailRows, type SessionDetailRows } from "@/lib/db/queries/session-views";
+import { getSessionDetailRows, type DetailRowsOptions, type SessionDetailRows } from "@/lib/db/queries/session-views";
 import type { Queryable } from "@/lib/db/types";
 import { AtlasError } from "@/lib/errors";
 import type { Plan } from "@/lib/runtime/types";
@@ -8,8 +8,17 @@ import { isoOrNull, toSessionSummary } from "./summary";
 
 type JsonObject = Record<string, unknown>;
 
-export async function getSessionDetail(db: Queryable, sessionId: number): Promise<SessionDetail> {
-  const rows = await getSessionDetailRows(db, sessionId);
+/**
+ * The session page's snapshot. With `evaluations: false` the validation verdicts and judge panels are
+ * left out (they are most of a big session's bytes and only an opened step shows them): such steps say
+ * `evaluationsOmitted`, and `getStepDetail` gives them in full.
+ */
+export async function getSessionDetail(
+  db: Queryable,
+  sessionId: number,
+  options: Pick<DetailRowsOptions, "evaluations"> = {},
+): Promise<SessionDetail> {
+  const rows = await getSessionDetailRows(db, sessionId, options);
   if (!rows) throw new AtlasError("not_found", `session ${sessionId} not found`);
   const { session } = rows;
   return {
@@ -33,6 +42,15 @@ export async function getSessionDetail(db: Queryable, sessionId: number): Promis
   };
 }
 
+/** One step of a session in full. */
+export async function getStepDetail(db: Queryable, sessionId: number, stepId: number): Promise<StepDetail> {
+  const rows = await getSessionDetailRows(db, sessionId, { stepId });
+  if (!rows) throw new AtlasError("not_found", `session ${sessionId} not found`);
+  const [step] = stepDetails(rows);
+  if (!step) throw new AtlasError("not_found", `session ${sessionId} has no step ${stepId}`);
+  return step;
+}
+
 /** Thresholds of the pinned config version, for the judge panel; null when the YAML is gone or invalid. */
 function rimThresholds(yaml: string | null): SessionDetail["session"]["rim"] {
   if (yaml === null) return null;
@@ -46,21 +64,22 @@ function rimThresholds(yaml: string | null): SessionDetail["session"]["rim"] {
 }
 
 function stepDetails(rows: SessionDetailRows): StepDetail[] {
-  return rows.steps.map((step) => ({
-    stepId: step.stepId,
-    description: step.description,
-    status: step.status,
-    attempts: step.attempts,
-    output: step.output,
-    trace: step.trace,
-    evaluation: (step.evaluation as JsonObject | null) ?? null,
-    metadata: (step.metadata as JsonObject | null) ?? null,
-    rewardScore: step.rewardScore,
-    startedAt: isoOrNull(step.startedAt),
-    completedAt: isoOrNull(step.completedAt),
-    attemptDetails: rows.attempts
-      .filter((attempt) => attempt.stepId === step.stepId)
-      .map(
+  return rows.steps.map((step) => {
+    const attempts = rows.attempts.filter((attempt) => attempt.stepId === step.stepId);
+    const omitted = step.evaluationOmitted || attempts.some((attempt) => attempt.evaluationOmitted);
+    return {
+      stepId: step.stepId,
+      description: step.description,
+      status: step.status,
+      attempts: step.attempts,
+      output: step.output,
+      trace: step.trace,
+      evaluation: (step.evaluation as JsonObject | null) ?? null,
+      metadata: (step.metadata as JsonObject | null) ?? null,
+      rewardScore: step.rewardScore,
+      startedAt: isoOrNull(step.startedAt),
+      completedAt: isoOrNull(step.completedAt),
+      attemptDetails: attempts.map(
         (attempt): AttemptDetail => ({
           attempt: attempt.attempt,
           status: attempt.status,
@@ -75,8 +94,10 @@ function stepDetails(rows: SessionDetailRows): StepDetail[] {
           finishedAt: isoOrNull(attempt.finishedAt),
         }),
       ),
-    guidance: rows.guidance
-      .filter((note) => note.stepId === step.stepId)
-      .map((note) => ({ sequence: note.sequence, note: note.note, forAttempt: note.forAttempt })),
-  }));
+      guidance: rows.guidance
+        .filter((note) => note.stepId === step.stepId)
+        .map((note) => ({ sequence: note.sequence, note: note.note, forAttempt: note.forAttempt })),
+      ...(omitted ? { evaluationsOmitted: true } : {}),
+    };
+  });
 }

@@ -2,7 +2,8 @@
  * Read models of the dashboard: the session list (keyset-paginated on the `sessions_*_created_idx`
  * indexes), one session with its plan/steps/attempts/guidance, event-log pages and the overview.
  */
-import { and, asc, eq, gt, gte, ilike, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, gt, gte, ilike, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { TERMINAL_EVENT_TYPES, type TrajectoryEvent } from "@/lib/runtime/events";
 import {
   configVersions,
@@ -115,12 +116,26 @@ export interface SessionDetailRows {
   session: SessionListRow;
   configYaml: string | null;
   plan: PlanRow | null;
-  steps: StepResultRow[];
-  attempts: StepAttemptRow[];
+  steps: DetailRow<StepResultRow>[];
+  attempts: DetailRow<StepAttemptRow>[];
   guidance: GuidanceNoteRow[];
 }
 
-export async function getSessionDetailRows(db: Queryable, sessionId: number): Promise<SessionDetailRows | null> {
+/** A step or attempt row; `evaluation` is null and `evaluationOmitted` true when it was left out. */
+export type DetailRow<Row> = Row & { evaluationOmitted: boolean };
+
+export interface DetailRowsOptions {
+  /** Read the judge panels and validation verdicts (the bulk of a big session); default true. */
+  evaluations?: boolean;
+  /** Only this step's rows. */
+  stepId?: number;
+}
+
+export async function getSessionDetailRows(
+  db: Queryable,
+  sessionId: number,
+  options: DetailRowsOptions = {},
+): Promise<SessionDetailRows | null> {
   const [head] = await db
     .select({ ...listColumns, configYaml: configVersions.yaml })
     .from(sessions)
@@ -129,19 +144,33 @@ export async function getSessionDetailRows(db: Queryable, sessionId: number): Pr
   if (!head) return null;
   const [planRows, steps, attempts, guidance] = await Promise.all([
     db.select().from(plans).where(eq(plans.sessionId, sessionId)),
-    db.select().from(stepResults).where(eq(stepResults.sessionId, sessionId)).orderBy(asc(stepResults.stepId)),
     db
-      .select()
+      .select({ ...getTableColumns(stepResults), ...evaluationColumns(stepResults.evaluation, options) })
+      .from(stepResults)
+      .where(and(eq(stepResults.sessionId, sessionId), ofStep(stepResults.stepId, options)))
+      .orderBy(asc(stepResults.stepId)),
+    db
+      .select({ ...getTableColumns(stepAttempts), ...evaluationColumns(stepAttempts.evaluation, options) })
       .from(stepAttempts)
-      .where(eq(stepAttempts.sessionId, sessionId))
+      .where(and(eq(stepAttempts.sessionId, sessionId), ofStep(stepAttempts.stepId, options)))
       .orderBy(asc(stepAttempts.stepId), asc(stepAttempts.attempt)),
     db
       .select()
       .from(guidanceNotes)
-      .where(eq(guidanceNotes.sessionId, sessionId))
+      .where(and(eq(guidanceNotes.sessionId, sessionId), ofStep(guidanceNotes.stepId, options)))
       .orderBy(asc(guidanceNotes.stepId), asc(guidanceNotes.sequence)),
   ]);
   return { session: toListRow(head), configYaml: head.configYaml, plan: planRows[0] ?? null, steps, attempts, guidance };
+}
+
+function evaluationColumns(column: AnyPgColumn, { evaluations = true }: DetailRowsOptions) {
+  return evaluations
+    ? { evaluation: sql<unknown>`${column}`.mapWith(column), evaluationOmitted: sql<boolean>`false` }
+    : { evaluation: sql<unknown>`null`, evaluationOmitted: sql<boolean>`(${column} is not null)` };
+}
+
+function ofStep(column: AnyPgColumn, { stepId }: DetailRowsOptions): SQL | undefined {
+  return stepId === undefined ? undefined : eq(column, stepId);
 }
 
 export async function listSessionEvents(
