@@ -5,6 +5,10 @@
  * `GET /api/sessions/:id/events` behind a plain node:http server, read over HTTP by an SSE client in its
  * own process (bench/stream-client.ts), so the client's reads never wait for the server's event loop.
  *
+ * The run is paced as the engine paces itself when every event precedes a model call: emit, then wait
+ * at `handedOff()` until the event is on its way to the store (so every event is its own write — the
+ * most writes a run of N events can cost).
+ *
  * Baseline: the same events written by the same recorder to the same store, with nobody listening.
  * Prints p50/p99 latency (emit → received, and stored → received) and the throughput ratio
  * streaming ÷ baseline. Targets: p99 < 50 ms, ratio ≥ 0.5.
@@ -113,7 +117,11 @@ async function writeOnly(db: AtlasDb, count: number): Promise<number> {
   const sessionId = await createSyntheticSession(db, "baseline");
   const recorder = syntheticRecorder(db, sessionId, () => undefined);
   const started = performance.now();
-  for (const input of syntheticEventInputs(count)) await recorder.emit(input);
+  for (const input of syntheticEventInputs(count)) {
+    await recorder.emit(input);
+    await recorder.handedOff();
+  }
+  await recorder.flush();
   return performance.now() - started;
 }
 
@@ -142,6 +150,7 @@ async function streamed(db: AtlasDb) {
   for (let index = 0; index < inputs.length; index += 1) {
     emittedAt[index + 1] = now();
     await recorder.emit(inputs[index] as (typeof inputs)[number]);
+    await recorder.handedOff();
   }
   const received = await Promise.all(clients.map((client) => client.done));
   const elapsedMs = Math.max(...received.map((times) => times[EVENT_COUNT] ?? Number.NaN)) - started;
