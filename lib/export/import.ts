@@ -8,6 +8,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { guidanceNotes, plans, sessions, stepAttempts, stepResults, trajectoryEvents } from "@/lib/db/schema";
 import type { AtlasDb, AtlasTx } from "@/lib/db/types";
+import { rewardScoreOf } from "@/lib/reward/breakdown";
 import { EVENT_TYPES, TrajectoryEventSchema } from "@/lib/runtime/events";
 import { stableStringify } from "@/lib/runtime/json-text";
 import { isObject, type JsonObject } from "./json";
@@ -470,14 +471,6 @@ async function insertEvents(tx: AtlasTx, sessionId: number, events: PlannedRows[
       })),
     );
   }
-}
-
-/** The session reward a step contributes: null when its final attempt was not judged. */
-function rewardScoreOf(evaluation: unknown): number | null {
-  if (!isObject(evaluation) || !isObject(evaluation.reward)) return null;
-  const { reward } = evaluation;
-  if (isObject(reward.raw) && (reward.raw.skipped === true || "error" in reward.raw)) return null;
-  return typeof reward.score === "number" ? reward.score : null;
 }
 
 function at(value: string | null) {

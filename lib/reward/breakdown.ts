@@ -41,6 +41,21 @@ export function runtimeErrorReward(message: string): RewardBreakdown {
   return { score: 0, rationale: "runtime_error", judges: [], raw: { error: message } };
 }
 
+/**
+ * The score a step's evaluation counts for (the step's reward, the session's mean): null when its
+ * reward is one of the placeholders above. Takes stored JSON as well as typed evaluations.
+ */
+export function rewardScoreOf(evaluation: unknown): number | null {
+  if (!isRecord(evaluation) || !isRecord(evaluation.reward)) return null;
+  const { reward } = evaluation;
+  if (isRecord(reward.raw) && (reward.raw.skipped === true || "error" in reward.raw)) return null;
+  return typeof reward.score === "number" ? reward.score : null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 function judgeEntry(outcome: JudgeOutcome): JudgeBreakdown {
   return {
     identifier: outcome.identifier,

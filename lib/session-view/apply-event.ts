@@ -4,8 +4,9 @@
  * stream shows what a reload would show. Pure and idempotent: an event at or below `lastSeq` is ignored.
  * Unchanged steps and attempts keep their identity, so memoised rows do not re-render.
  */
+import { rewardScoreOf } from "@/lib/reward/breakdown";
 import type { EventOf, TrajectoryEvent } from "@/lib/runtime/events";
-import type { SessionStatus, StepEvaluation } from "@/lib/runtime/types";
+import type { SessionStatus } from "@/lib/runtime/types";
 import { TERMINAL_STATUSES } from "@/lib/runtime/types";
 import { addExtraEvent } from "./extras";
 import type { AttemptDetail, SessionView, StepDetail } from "./types";
@@ -124,13 +125,6 @@ function reduce(view: SessionView, event: TrajectoryEvent): SessionView {
       return extras === view.live.extras ? view : { ...view, live: { ...view.live, extras } };
     }
   }
-}
-
-/** The step reward that counts for the session: null when the final attempt was not judged. */
-export function rewardScoreOf(evaluation: StepEvaluation): number | null {
-  const raw = evaluation.reward.raw as { skipped?: boolean; error?: unknown } | null | undefined;
-  if (raw && typeof raw === "object" && (raw.skipped === true || "error" in raw)) return null;
-  return evaluation.reward.score;
 }
 
 function keepTerminal(current: SessionStatus, next: SessionStatus): SessionStatus {

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { rewardScoreOf } from "@/lib/reward/breakdown";
 import type { EventOf, TrajectoryEvent } from "@/lib/runtime/events";
-import type { StepEvaluation } from "@/lib/runtime/types";
 import { guidanceNotes, plans, sessions, stepAttempts, stepResults, trajectoryEvents } from "../schema";
 import type { Queryable } from "../types";
 
@@ -75,13 +75,6 @@ export async function listEventsAfter(
     .orderBy(asc(trajectoryEvents.seq))
     .limit(limit);
   return rows.map((row) => row.event as TrajectoryEvent);
-}
-
-/** The step reward that counts for the session: null when the final attempt was not judged. */
-export function rewardScoreOf(evaluation: StepEvaluation): number | null {
-  const raw = evaluation.reward.raw as { skipped?: boolean; error?: unknown } | null | undefined;
-  if (raw && typeof raw === "object" && (raw.skipped === true || "error" in raw)) return null;
-  return evaluation.reward.score;
 }
 
 type SessionChanges = Partial<{ [K in keyof typeof sessions.$inferInsert]: (typeof sessions.$inferInsert)[K] | SQL }>;
