@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type OpenAIAgentConfig, OpenAIAgentConfigSchema } from "@/lib/config";
 import { AtlasError } from "@/lib/errors";
-import { type ScriptedLlm, startScriptedLlm } from "@/lib/llm/scripted";
+import { scriptedLlmPerFile } from "@/lib/llm/scripted/testing";
 import type { LlmCallRecord } from "@/lib/llm/types";
 import { createOpenAIAdapter } from "./openai";
 import type { AgentCallMetadata, StepMetadata } from "./types";
@@ -10,18 +10,7 @@ const KEY_VAR = "ATLAS_TEST_AGENT_KEY";
 /** Next's typings make NODE_ENV mandatory in ProcessEnv; a test environment does not need it. */
 const env = { [KEY_VAR]: "sk-agent" } as Record<string, string> as NodeJS.ProcessEnv;
 
-let server: ScriptedLlm;
-
-beforeAll(async () => {
-  server = await startScriptedLlm();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => {
-  server.setRules([{ reply: { content: "agent says hi" } }]);
-  server.requests.length = 0;
-});
+const server = scriptedLlmPerFile({ rules: [{ reply: { content: "agent says hi" } }] });
 
 function agentConfig(overrides: Record<string, unknown> = {}): OpenAIAgentConfig {
   return OpenAIAgentConfigSchema.parse({

@@ -1,27 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type LLMParameters, LLMParametersSchema } from "@/lib/config";
 import { AtlasError } from "@/lib/errors";
 import { BUILTIN_DEMO_API_BASE, createLlmClient } from "./client";
 import { parseJsonObject } from "./json";
 import { DEFAULT_PRICES } from "./pricing";
-import { type ScriptedLlm, startScriptedLlm } from "./scripted";
+import { scriptedLlmPerFile } from "./scripted/testing";
 import type { LlmCallRecord, LlmRequest } from "./types";
 
 const KEY_VAR = "ATLAS_TEST_LLM_KEY";
 const env = { [KEY_VAR]: "sk-test-123" };
 
-let server: ScriptedLlm;
-
-beforeAll(async () => {
-  server = await startScriptedLlm();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => {
-  server.setRules([]);
-  server.requests.length = 0;
-});
+const server = scriptedLlmPerFile();
 
 function llm(overrides: Record<string, unknown> = {}): LLMParameters {
   return LLMParametersSchema.parse({

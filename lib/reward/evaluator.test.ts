@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type RIMConfig, RIMConfigSchema } from "@/lib/config";
 import { AtlasError } from "@/lib/errors";
-import { type CallerRole, type ScriptedLlm, type ScriptReply, type ScriptRule, startScriptedLlm } from "@/lib/llm/scripted";
+import { type CallerRole, type ScriptReply, type ScriptRule } from "@/lib/llm/scripted";
+import { scriptedLlmPerFile } from "@/lib/llm/scripted/testing";
 import type { LlmCallRecord } from "@/lib/llm/types";
 import { type EventInput, TrajectoryEventSchema } from "@/lib/runtime/events";
 import { RewardBreakdownSchema } from "@/lib/runtime/types";
@@ -12,18 +13,7 @@ import type { JudgeContext } from "./types";
 const KEY_VAR = "ATLAS_TEST_RIM_KEY";
 const env = { [KEY_VAR]: "sk-rim" };
 
-let server: ScriptedLlm;
-
-beforeAll(async () => {
-  server = await startScriptedLlm();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => {
-  server.setRules([]);
-  server.requests.length = 0;
-});
+const server = scriptedLlmPerFile();
 
 function rim(overrides: Record<string, unknown> = {}): RIMConfig {
   const model = (name: string) => ({

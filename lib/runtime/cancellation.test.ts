@@ -6,26 +6,22 @@ import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startScriptedLlm } from "@/lib/llm/scripted/server";
-import type { ScriptedLlm } from "@/lib/llm/scripted/types";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scriptedLlmPerFile } from "@/lib/llm/scripted/testing";
 import type { EventOf, TrajectoryEvent } from "./events";
 import { run } from "./run";
 import { functionAgent, modeOf } from "./testing/agents";
 import { TEST_ENV, testConfig } from "./testing/config";
 import { agreeingJudges, keepPlanReview } from "./testing/scripts";
 
-let server: ScriptedLlm;
+const server = scriptedLlmPerFile();
 let scratch: string;
 beforeAll(async () => {
-  server = await startScriptedLlm();
   scratch = await mkdtemp(path.join(tmpdir(), "atlas-cancel-"));
 });
 afterAll(async () => {
-  await server.close();
   await rm(scratch, { recursive: true, force: true });
 });
-beforeEach(() => server.reset());
 
 async function until(condition: () => boolean, what: string): Promise<void> {
   for (let waited = 0; !condition(); waited += 10) {

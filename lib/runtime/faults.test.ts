@@ -2,23 +2,16 @@
  * Faults from the scripted server (429 storms, 500s, timeouts, malformed bodies): the run either
  * succeeds after the LLM client's retries or fails with a reason naming the call. Nothing hangs.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startScriptedLlm } from "@/lib/llm/scripted/server";
-import type { ScriptedLlm, ScriptReply, ScriptRule } from "@/lib/llm/scripted/types";
+import { describe, expect, it } from "vitest";
+import { scriptedLlmPerFile } from "@/lib/llm/scripted/testing";
+import type { ScriptReply, ScriptRule } from "@/lib/llm/scripted/types";
 import type { EventOf, TrajectoryEvent } from "./events";
 import { run } from "./run";
 import { functionAgent, modeOf } from "./testing/agents";
 import { TEST_ENV, testConfig } from "./testing/config";
 import { agreeingJudges, keepPlanReview, validVerdict } from "./testing/scripts";
 
-let server: ScriptedLlm;
-beforeAll(async () => {
-  server = await startScriptedLlm();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => server.reset());
+const server = scriptedLlmPerFile();
 
 const agent = () =>
   functionAgent((call) => {

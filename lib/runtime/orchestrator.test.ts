@@ -3,23 +3,16 @@
  * failure rule, retries, timeouts and session-ending errors. The teacher and judges are real LLM clients
  * talking to the scripted HTTP server; the agent is an in-process function.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startScriptedLlm } from "@/lib/llm/scripted/server";
-import type { ScriptedLlm, ScriptRule } from "@/lib/llm/scripted/types";
+import { describe, expect, it } from "vitest";
+import { scriptedLlmPerFile } from "@/lib/llm/scripted/testing";
+import type { ScriptRule } from "@/lib/llm/scripted/types";
 import type { EventOf, TrajectoryEvent } from "./events";
 import { run } from "./run";
 import { functionAgent, isStepCall, modeOf, waitOrCancel, type AgentHandler } from "./testing/agents";
 import { TEST_ENV, testConfig } from "./testing/config";
 import { agreeingJudges, isJudgeRequest, judgeReply, keepPlanReview, userPayload, validVerdict } from "./testing/scripts";
 
-let server: ScriptedLlm;
-beforeAll(async () => {
-  server = await startScriptedLlm();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => server.reset());
+const server = scriptedLlmPerFile();
 
 interface Scenario {
   rules: ScriptRule[];

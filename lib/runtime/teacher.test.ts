@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createLlmClient } from "@/lib/llm/client";
-import { startScriptedLlm } from "@/lib/llm/scripted/server";
-import type { ScriptedLlm, ScriptReply } from "@/lib/llm/scripted/types";
+import { scriptedLlmPerFile } from "@/lib/llm/scripted/testing";
+import type { ScriptReply } from "@/lib/llm/scripted/types";
 import { buildTeacherPrompts } from "./prompts";
 import { parseStructuredOutput } from "./step-messages";
 import { Teacher } from "./teacher";
 import { llmParams, TEST_ENV, testConfig } from "./testing/config";
 import type { Plan, PlanStep } from "./types";
 
-let server: ScriptedLlm;
-beforeAll(async () => {
-  server = await startScriptedLlm();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => server.reset());
+const server = scriptedLlmPerFile();
 
 function teacher(now?: () => number): Teacher {
   const config = testConfig({ llmUrl: server.url, systemPrompt: "Be exact." });

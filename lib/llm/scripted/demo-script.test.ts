@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { LLMParametersSchema, RIMConfigSchema } from "@/lib/config";
 import { createRewardEvaluator } from "@/lib/reward";
 import type { JudgeContext } from "@/lib/reward/types";
@@ -6,19 +6,10 @@ import { createLlmClient } from "../client";
 import { parseJsonObject } from "../json";
 import type { ChatMessage } from "../types";
 import { DEMO_DISPUTED_STEP, DEMO_GUIDANCE, demoRules } from "./demo-script";
-import { startScriptedLlm } from "./server";
-import type { ScriptedLlm } from "./types";
+import { scriptedLlmPerFile } from "./testing";
 
 const TASK = "Choose a laptop for a travelling photographer";
-let server: ScriptedLlm;
-
-beforeAll(async () => {
-  server = await startScriptedLlm({ rules: demoRules() });
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => server.reset());
+const server = scriptedLlmPerFile({ rules: demoRules() });
 
 function params() {
   return LLMParametersSchema.parse({ model: "demo", api_key_env: "UNUSED_KEY", api_base: server.url });
