@@ -2,8 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { HttpAgentConfigSchema, type HttpAgentConfig } from "@/lib/config";
-import { AtlasError } from "@/lib/errors";
+import { rejection } from "@/lib/testing/rejection";
 import { createHttpAdapter } from "./http";
+import { invokeAdapter } from "./testing";
 import type { AgentCallMetadata, StepMetadata } from "./types";
 
 interface ReceivedRequest {
@@ -115,22 +116,7 @@ function invoke(
   options: { prompt?: string; signal?: AbortSignal; env?: NodeJS.ProcessEnv } = {},
 ) {
   const adapter = createHttpAdapter(config, { env: options.env ?? environment(), baseDir: process.cwd() });
-  return adapter.invoke({
-    prompt: options.prompt ?? "the prompt",
-    metadata,
-    signal: options.signal ?? new AbortController().signal,
-  });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AtlasError> {
-  const error = await promise.then(
-    () => {
-      throw new Error("expected the call to fail");
-    },
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(AtlasError);
-  return error as AtlasError;
+  return invokeAdapter(adapter, options.prompt ?? "the prompt", { metadata, ...(options.signal ? { signal: options.signal } : {}) });
 }
 
 const stepMetadata: StepMetadata = {

@@ -3,8 +3,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ModuleAgentConfigSchema } from "@/lib/config";
-import { AtlasError } from "@/lib/errors";
+import { rejection } from "@/lib/testing/rejection";
 import { createModuleAdapter } from "./module";
+import { invokeAdapter } from "./testing";
 import type { AgentCallMetadata } from "./types";
 
 const MJS_AGENTS = `
@@ -127,75 +128,52 @@ function moduleAdapter(module: string, exportName?: string) {
   return createModuleAdapter(config, { env: process.env, baseDir });
 }
 
-function call(
-  adapter: ReturnType<typeof createModuleAdapter>,
-  prompt = "hi",
-  options: { metadata?: AgentCallMetadata; signal?: AbortSignal } = {},
-) {
-  return adapter.invoke({
-    prompt,
-    metadata: options.metadata ?? { mode: "planning" },
-    signal: options.signal ?? new AbortController().signal,
-  });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AtlasError> {
-  const error = await promise.then(
-    () => {
-      throw new Error("expected the call to fail");
-    },
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(AtlasError);
-  return error as AtlasError;
-}
-
 describe("module adapter loading", () => {
   it("calls the default export of an .mjs module", async () => {
-    await expect(call(moduleAdapter("agents.mjs"), "hi")).resolves.toEqual({ text: "mjs:hi:planning" });
+    await expect(invokeAdapter(moduleAdapter("agents.mjs"), "hi")).resolves.toEqual({ text: "mjs:hi:planning" });
   });
 
   it("calls the default and named exports of TypeScript modules (.ts and .mts)", async () => {
     for (const file of ["agent.ts", "agent.mts"]) {
-      await expect(call(moduleAdapter(file), "hi", { metadata: { mode: "synthesis" } })).resolves.toEqual({
+      await expect(invokeAdapter(moduleAdapter(file), "hi", { metadata: { mode: "synthesis" } })).resolves.toEqual({
         text: "ts:HI:synthesis",
       });
-      await expect(call(moduleAdapter(file, "named"), "x")).resolves.toEqual({ text: '["x","x"]' });
+      await expect(invokeAdapter(moduleAdapter(file, "named"), "x")).resolves.toEqual({ text: '["x","x"]' });
     }
   });
 
   it("calls a CommonJS module's exported function", async () => {
-    await expect(call(moduleAdapter("agent.cjs"), "hi")).resolves.toEqual({ text: "cjs:hi" });
+    await expect(invokeAdapter(moduleAdapter("agent.cjs"), "hi")).resolves.toEqual({ text: "cjs:hi" });
   });
 
   it("accepts an absolute module path", async () => {
-    await expect(call(moduleAdapter(path.join(baseDir, "agents.mjs")), "abs")).resolves.toEqual({
+    await expect(invokeAdapter(moduleAdapter(path.join(baseDir, "agents.mjs")), "abs")).resolves.toEqual({
       text: "mjs:abs:planning",
     });
   });
 
   it("reports a missing file with its resolved path", async () => {
-    const error = await rejection(call(moduleAdapter("missing.mjs")));
+    const error = await rejection(invokeAdapter(moduleAdapter("missing.mjs")));
     expect(error.code).toBe("invalid_config");
     expect(error.message).toBe(`agent module not found: ${path.join(baseDir, "missing.mjs")}`);
   });
 
   it("reports a missing export and lists what the module exports", async () => {
-    const error = await rejection(call(moduleAdapter("agent.mts", "nope")));
+    const error = await rejection(invokeAdapter(moduleAdapter("agent.mts", "nope")));
     expect(error.code).toBe("invalid_config");
     expect(error.message).toContain("has no export named 'nope'");
     expect(error.message).toContain("default, named");
   });
 
   it("reports an export that is not a function", async () => {
-    const error = await rejection(call(moduleAdapter("agents.mjs", "notAFunction")));
+    const error = await rejection(invokeAdapter(moduleAdapter("agents.mjs", "notAFunction")));
     expect(error.code).toBe("invalid_config");
     expect(error.message).toContain("export 'notAFunction' of module");
     expect(error.message).toContain("is not a function (it is a number)");
   });
 
   it("reports a module that fails to load", async () => {
-    const error = await rejection(call(moduleAdapter("broken.mjs")));
+    const error = await rejection(invokeAdapter(moduleAdapter("broken.mjs")));
     expect(error.code).toBe("adapter_error");
     expect(error.message).toContain("unable to import module");
     expect(error.message).toContain("broken.mjs");
@@ -205,42 +183,42 @@ describe("module adapter loading", () => {
 describe("module adapter results", () => {
   it("serialises objects and arrays as JSON and scalars with String()", async () => {
     const metadata: AgentCallMetadata = { tool: { name: "calculator", arguments: { a: 1 } } };
-    await expect(call(moduleAdapter("agents.mjs", "answer"), "q", { metadata })).resolves.toEqual({
+    await expect(invokeAdapter(moduleAdapter("agents.mjs", "answer"), "q", { metadata })).resolves.toEqual({
       text: JSON.stringify({ answer: "q", metadata }),
     });
-    await expect(call(moduleAdapter("agents.mjs", "list"))).resolves.toEqual({ text: '["a",1,null]' });
-    await expect(call(moduleAdapter("agents.mjs", "number"))).resolves.toEqual({ text: "42" });
-    await expect(call(moduleAdapter("agents.mjs", "textWithExtras"))).resolves.toEqual({
+    await expect(invokeAdapter(moduleAdapter("agents.mjs", "list"))).resolves.toEqual({ text: '["a",1,null]' });
+    await expect(invokeAdapter(moduleAdapter("agents.mjs", "number"))).resolves.toEqual({ text: "42" });
+    await expect(invokeAdapter(moduleAdapter("agents.mjs", "textWithExtras"))).resolves.toEqual({
       text: '{"text":"not a reply","confidence":0.9}',
     });
   });
 
   it("passes { text, toolCalls } through as the reply", async () => {
-    await expect(call(moduleAdapter("agents.mjs", "reply"))).resolves.toEqual({
+    await expect(invokeAdapter(moduleAdapter("agents.mjs", "reply"))).resolves.toEqual({
       text: "calling a tool",
       toolCalls: [{ id: "call-1", name: "calculator", arguments: { a: 1 } }],
     });
-    const error = await rejection(call(moduleAdapter("agents.mjs", "badToolCalls")));
+    const error = await rejection(invokeAdapter(moduleAdapter("agents.mjs", "badToolCalls")));
     expect(error.message).toContain("toolCalls");
   });
 
   it("concatenates sync and async iterables of strings", async () => {
-    await expect(call(moduleAdapter("agents.mjs", "syncPieces"), "three")).resolves.toEqual({ text: "one two three" });
-    await expect(call(moduleAdapter("agents.mjs", "asyncPieces"))).resolves.toEqual({ text: "ab" });
+    await expect(invokeAdapter(moduleAdapter("agents.mjs", "syncPieces"), "three")).resolves.toEqual({ text: "one two three" });
+    await expect(invokeAdapter(moduleAdapter("agents.mjs", "asyncPieces"))).resolves.toEqual({ text: "ab" });
   });
 
   it("rejects iterables that yield something other than strings", async () => {
-    const error = await rejection(call(moduleAdapter("agents.mjs", "numbers")));
+    const error = await rejection(invokeAdapter(moduleAdapter("agents.mjs", "numbers")));
     expect(error.message).toBe("module agent output must yield strings, but item 1 is a number");
   });
 
   it("rejects a function that returns nothing", async () => {
-    const error = await rejection(call(moduleAdapter("agents.mjs", "nothing")));
+    const error = await rejection(invokeAdapter(moduleAdapter("agents.mjs", "nothing")));
     expect(error.message).toContain("module agent function returned undefined");
   });
 
   it("reports what the function threw, with its stack", async () => {
-    const error = await rejection(call(moduleAdapter("agents.mjs", "throws")));
+    const error = await rejection(invokeAdapter(moduleAdapter("agents.mjs", "throws")));
     expect(error.code).toBe("adapter_error");
     expect(error.message.split("\n")[0]).toBe("module agent function threw an error: agent broke");
     expect(error.message).toContain("at inner");
@@ -250,7 +228,7 @@ describe("module adapter results", () => {
 describe("module adapter cancellation", () => {
   it("rejects at once even when the function ignores its signal", async () => {
     const controller = new AbortController();
-    const pending = call(moduleAdapter("agents.mjs", "ignoresSignal"), "p", { signal: controller.signal });
+    const pending = invokeAdapter(moduleAdapter("agents.mjs", "ignoresSignal"), "p", { signal: controller.signal });
     setTimeout(() => controller.abort(), 10);
     expect((await rejection(pending)).code).toBe("cancelled");
   });
@@ -259,7 +237,7 @@ describe("module adapter cancellation", () => {
     const globals = globalThis as { __atlasSignalSeen?: boolean };
     globals.__atlasSignalSeen = false;
     const controller = new AbortController();
-    const pending = call(moduleAdapter("agents.mjs", "seesSignal"), "p", { signal: controller.signal });
+    const pending = invokeAdapter(moduleAdapter("agents.mjs", "seesSignal"), "p", { signal: controller.signal });
     setTimeout(() => controller.abort(), 10);
     expect((await rejection(pending)).code).toBe("cancelled");
     expect(globals.__atlasSignalSeen).toBe(true);
@@ -269,7 +247,7 @@ describe("module adapter cancellation", () => {
     const globals = globalThis as { __atlasEndlessClosed?: boolean };
     globals.__atlasEndlessClosed = false;
     const controller = new AbortController();
-    const pending = call(moduleAdapter("agents.mjs", "endless"), "p", { signal: controller.signal });
+    const pending = invokeAdapter(moduleAdapter("agents.mjs", "endless"), "p", { signal: controller.signal });
     setTimeout(() => controller.abort(), 30);
     expect((await rejection(pending)).code).toBe("cancelled");
     for (let waited = 0; waited < 5_000 && !globals.__atlasEndlessClosed; waited += 10) {
@@ -281,7 +259,7 @@ describe("module adapter cancellation", () => {
   it("does not load or call anything when the signal is already aborted", async () => {
     const controller = new AbortController();
     controller.abort();
-    const error = await rejection(call(moduleAdapter("missing.mjs"), "p", { signal: controller.signal }));
+    const error = await rejection(invokeAdapter(moduleAdapter("missing.mjs"), "p", { signal: controller.signal }));
     expect(error.code).toBe("cancelled");
   });
 });

@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PythonAgentConfigSchema } from "@/lib/config";
-import { AtlasError } from "@/lib/errors";
+import { rejection } from "@/lib/testing/rejection";
 import { createPythonAdapter, type PythonAgentAdapter } from "./python";
+import { invokeAdapter } from "./testing";
 import type { AgentCallMetadata } from "./types";
 
 const SYNC_AGENT = `
@@ -139,29 +140,6 @@ function pythonAdapter(fields: Record<string, unknown>, env: Record<string, stri
   return adapter;
 }
 
-function call(
-  adapter: PythonAgentAdapter,
-  prompt: string,
-  options: { metadata?: AgentCallMetadata; signal?: AbortSignal } = {},
-) {
-  return adapter.invoke({
-    prompt,
-    metadata: options.metadata ?? { mode: "planning" },
-    signal: options.signal ?? new AbortController().signal,
-  });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AtlasError> {
-  const error = await promise.then(
-    () => {
-      throw new Error("expected the call to fail");
-    },
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(AtlasError);
-  return error as AtlasError;
-}
-
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -200,14 +178,14 @@ describe("python adapter results", () => {
   it("calls a sync function with keyword arguments and returns its string", async () => {
     const adapter = pythonAdapter({});
     expect(adapter.workerPid).toBeNull();
-    await expect(call(adapter, "hello")).resolves.toEqual({ text: 'sync:hello:{"mode": "planning"}' });
+    await expect(invokeAdapter(adapter, "hello")).resolves.toEqual({ text: 'sync:hello:{"mode": "planning"}' });
     expect(adapter.workerPid).toEqual(expect.any(Number));
   });
 
   it("normalises dicts and lists to JSON, bytes to UTF-8 and other values with str()", async () => {
     const results = await Promise.all(
       ["echo_metadata", "returns_list", "returns_bytes", "returns_none", "returns_number"].map((attribute) =>
-        call(pythonAdapter({ attribute }), "p", { metadata: { mode: "synthesis" } }),
+        invokeAdapter(pythonAdapter({ attribute }), "p", { metadata: { mode: "synthesis" } }),
       ),
     );
     expect(results.map((reply) => reply.text)).toEqual([
@@ -221,25 +199,25 @@ describe("python adapter results", () => {
 
   it("passes structured metadata through unchanged", async () => {
     const metadata: AgentCallMetadata = { tool: { name: "calculator", arguments: { a: 1, nested: [true, null] } } };
-    const reply = await call(pythonAdapter({ attribute: "echo_metadata" }), "{}", { metadata });
+    const reply = await invokeAdapter(pythonAdapter({ attribute: "echo_metadata" }), "{}", { metadata });
     expect(JSON.parse(reply.text)).toEqual(metadata);
   });
 
   it("awaits coroutine functions", async () => {
-    const reply = await call(pythonAdapter({ import_path: "async_agent" }), "hi", { metadata: { mode: "synthesis" } });
+    const reply = await invokeAdapter(pythonAdapter({ import_path: "async_agent" }), "hi", { metadata: { mode: "synthesis" } });
     expect(JSON.parse(reply.text)).toEqual({ echo: "hi", mode: "synthesis" });
   });
 
   it("concatenates generator and async generator items when allow_generator is set", async () => {
     const generator = pythonAdapter({ attribute: "generator", allow_generator: true });
     const asyncGenerator = pythonAdapter({ attribute: "async_generator", allow_generator: true });
-    await expect(call(generator, "p")).resolves.toEqual({ text: "a1c" });
-    await expect(call(asyncGenerator, "p")).resolves.toEqual({ text: "xy" });
+    await expect(invokeAdapter(generator, "p")).resolves.toEqual({ text: "a1c" });
+    await expect(invokeAdapter(asyncGenerator, "p")).resolves.toEqual({ text: "xy" });
   });
 
   it("rejects generator outputs when allow_generator is off", async () => {
     for (const attribute of ["generator", "async_generator"]) {
-      const error = await rejection(call(pythonAdapter({ attribute }), "p"));
+      const error = await rejection(invokeAdapter(pythonAdapter({ attribute }), "p"));
       expect(error.code).toBe("adapter_error");
       expect(error.message).toBe("generator outputs are disabled for this adapter");
     }
@@ -247,13 +225,13 @@ describe("python adapter results", () => {
 
   it("keeps print(), fd 1 writes, subprocess output and stdin reads away from the protocol", async () => {
     const adapter = pythonAdapter({ attribute: "noisy" });
-    await expect(call(adapter, "p")).resolves.toEqual({ text: "clean:''" });
-    await expect(call(adapter, "p")).resolves.toEqual({ text: "clean:''" });
+    await expect(invokeAdapter(adapter, "p")).resolves.toEqual({ text: "clean:''" });
+    await expect(invokeAdapter(adapter, "p")).resolves.toEqual({ text: "clean:''" });
   });
 
   it("imports from the config folder when no working_directory is set", async () => {
     const adapter = pythonAdapter({ import_path: "top_level_agent", working_directory: null });
-    await expect(call(adapter, "x")).resolves.toEqual({ text: "top x" });
+    await expect(invokeAdapter(adapter, "x")).resolves.toEqual({ text: "top x" });
   });
 });
 
@@ -262,7 +240,7 @@ describe("python adapter llm_config", () => {
     const llm = { provider: "openai", model: "gpt-4o-mini", api_key_env: "AGENT_SECRET_KEY", temperature: 0.3 };
     const adapter = pythonAdapter({ attribute: "echo_metadata", llm }, { AGENT_SECRET_KEY: "sk-very-secret-value" });
     const metadata: AgentCallMetadata = { mode: "planning" };
-    const reply = await call(adapter, "p", { metadata });
+    const reply = await invokeAdapter(adapter, "p", { metadata });
     const received = JSON.parse(reply.text) as { mode: string; llm_config: Record<string, unknown> };
     expect(received.mode).toBe("planning");
     expect(received.llm_config).toMatchObject(llm);
@@ -274,7 +252,7 @@ describe("python adapter llm_config", () => {
 
 describe("python adapter errors", () => {
   it("reports exceptions with the message and the Python traceback", async () => {
-    const error = await rejection(call(pythonAdapter({ attribute: "raises" }), "42"));
+    const error = await rejection(invokeAdapter(pythonAdapter({ attribute: "raises" }), "42"));
     expect(error.code).toBe("adapter_error");
     expect(error.message.split("\n")[0]).toBe("python adapter callable raised an exception: bad input: 42");
     expect(error.message).toContain("Traceback (most recent call last):");
@@ -283,28 +261,28 @@ describe("python adapter errors", () => {
   });
 
   it("names coroutines in their exception messages, like upstream", async () => {
-    const error = await rejection(call(pythonAdapter({ import_path: "async_agent", attribute: "raises" }), "p"));
+    const error = await rejection(invokeAdapter(pythonAdapter({ import_path: "async_agent", attribute: "raises" }), "p"));
     expect(error.message.split("\n")[0]).toBe("python adapter coroutine raised an exception: async failure");
     expect(error.message).toContain("RuntimeError: async failure");
   });
 
   it("keeps serving after a call raised", async () => {
     const adapter = pythonAdapter({ attribute: "raises" });
-    await rejection(call(adapter, "1"));
+    await rejection(invokeAdapter(adapter, "1"));
     const pid = adapter.workerPid;
-    await rejection(call(adapter, "2"));
+    await rejection(invokeAdapter(adapter, "2"));
     expect(adapter.workerPid).toBe(pid);
   });
 
   it("reports a module that cannot be found", async () => {
-    const error = await rejection(call(pythonAdapter({ import_path: "no_such_agent" }), "p"));
+    const error = await rejection(invokeAdapter(pythonAdapter({ import_path: "no_such_agent" }), "p"));
     expect(error.message.split("\n")[0]).toBe(
       "unable to import module 'no_such_agent': ModuleNotFoundError: No module named 'no_such_agent'",
     );
   });
 
   it("reports a module that fails while loading, with its traceback", async () => {
-    const error = await rejection(call(pythonAdapter({ import_path: "broken_agent" }), "p"));
+    const error = await rejection(invokeAdapter(pythonAdapter({ import_path: "broken_agent" }), "p"));
     expect(error.message.split("\n")[0]).toBe(
       "unable to import module 'broken_agent': RuntimeError: cannot load this agent",
     );
@@ -312,15 +290,15 @@ describe("python adapter errors", () => {
   });
 
   it("reports a missing or non-callable attribute", async () => {
-    const missing = await rejection(call(pythonAdapter({ attribute: "nope" }), "p"));
+    const missing = await rejection(invokeAdapter(pythonAdapter({ attribute: "nope" }), "p"));
     expect(missing.message).toBe("attribute 'nope' not found in module 'sync_agent'");
-    const notCallable = await rejection(call(pythonAdapter({ attribute: "NOT_CALLABLE" }), "p"));
+    const notCallable = await rejection(invokeAdapter(pythonAdapter({ attribute: "NOT_CALLABLE" }), "p"));
     expect(notCallable.message).toBe("attribute 'NOT_CALLABLE' is not callable");
   });
 
   it("rejects pending calls with the exit code and the stderr tail when the worker dies", async () => {
     const adapter = pythonAdapter({ attribute: "crash" });
-    const error = await rejection(call(adapter, "p"));
+    const error = await rejection(invokeAdapter(adapter, "p"));
     expect(error.code).toBe("adapter_error");
     expect(error.message).toContain("python worker exited unexpectedly (exit code 3)");
     expect(error.message).toContain("about to crash");
@@ -328,14 +306,14 @@ describe("python adapter errors", () => {
 
   it("starts a new worker after a crash", async () => {
     const adapter = pythonAdapter({ attribute: "crash" });
-    await rejection(call(adapter, "p"));
-    const second = await rejection(call(adapter, "p"));
+    await rejection(invokeAdapter(adapter, "p"));
+    const second = await rejection(invokeAdapter(adapter, "p"));
     expect(second.message).toContain("exit code 3");
   });
 
   it("reports an interpreter that cannot be started", async () => {
     const adapter = pythonAdapter({}, { ATLAS_PYTHON: path.join(baseDir, "no-python-here") });
-    const error = await rejection(call(adapter, "p"));
+    const error = await rejection(invokeAdapter(adapter, "p"));
     expect(error.message).toContain("unable to start the python interpreter");
     expect(error.message).toContain("ATLAS_PYTHON");
   });
@@ -344,27 +322,27 @@ describe("python adapter errors", () => {
 describe("python adapter concurrency and lifecycle", () => {
   it("runs sync calls concurrently in one worker", async () => {
     const adapter = pythonAdapter({ attribute: "rendezvous" });
-    const replies = await Promise.all([call(adapter, "one"), call(adapter, "two")]);
+    const replies = await Promise.all([invokeAdapter(adapter, "one"), invokeAdapter(adapter, "two")]);
     expect(replies.map((reply) => reply.text)).toEqual(["met one", "met two"]);
   });
 
   it("runs coroutine calls concurrently in one worker", async () => {
     const adapter = pythonAdapter({ import_path: "async_agent", attribute: "rendezvous" });
-    const replies = await Promise.all([call(adapter, "one"), call(adapter, "two")]);
+    const replies = await Promise.all([invokeAdapter(adapter, "one"), invokeAdapter(adapter, "two")]);
     expect(replies.map((reply) => reply.text)).toEqual(["met one", "met two"]);
   });
 
   it("overlaps two slow calls: together they take less than one after the other", async () => {
     const adapter = pythonAdapter({ attribute: "slow" });
-    await call(adapter, "0"); // start the worker outside the measurement
+    await invokeAdapter(adapter, "0"); // start the worker outside the measurement
     const started = performance.now();
-    await Promise.all([call(adapter, "0.4"), call(adapter, "0.4")]);
+    await Promise.all([invokeAdapter(adapter, "0.4"), invokeAdapter(adapter, "0.4")]);
     expect(performance.now() - started).toBeLessThan(800);
   });
 
   it("uses one worker for every call of the adapter", async () => {
     const adapter = pythonAdapter({ attribute: "whoami" });
-    const pids = await Promise.all([call(adapter, "a"), call(adapter, "b"), call(adapter, "c")]);
+    const pids = await Promise.all([invokeAdapter(adapter, "a"), invokeAdapter(adapter, "b"), invokeAdapter(adapter, "c")]);
     expect(new Set(pids.map((reply) => reply.text)).size).toBe(1);
     expect(Number(pids[0]?.text)).toBe(adapter.workerPid);
   });
@@ -373,7 +351,7 @@ describe("python adapter concurrency and lifecycle", () => {
     const adapter = pythonAdapter({ attribute: "announce_then_sleep" });
     const controller = new AbortController();
     const marker = runningMarker();
-    const running = call(adapter, marker.path, { signal: controller.signal });
+    const running = invokeAdapter(adapter, marker.path, { signal: controller.signal });
     await marker.written();
     const firstPid = adapter.workerPid!;
     controller.abort();
@@ -382,7 +360,7 @@ describe("python adapter concurrency and lifecycle", () => {
     expect(adapter.workerPid).toBeNull();
     await waitUntilGone(firstPid);
     const nextMarker = runningMarker();
-    const next = call(adapter, nextMarker.path);
+    const next = invokeAdapter(adapter, nextMarker.path);
     await nextMarker.written();
     expect(adapter.workerPid).not.toBe(firstPid);
     expect(adapter.workerPid).toEqual(expect.any(Number));
@@ -396,8 +374,8 @@ describe("python adapter concurrency and lifecycle", () => {
     const controller = new AbortController();
     const cancelledMarker = runningMarker();
     const bystanderMarker = runningMarker();
-    const cancelled = rejection(call(adapter, cancelledMarker.path, { signal: controller.signal }));
-    const bystander = rejection(call(adapter, bystanderMarker.path));
+    const cancelled = rejection(invokeAdapter(adapter, cancelledMarker.path, { signal: controller.signal }));
+    const bystander = rejection(invokeAdapter(adapter, bystanderMarker.path));
     await cancelledMarker.written();
     await bystanderMarker.written();
     const pid = adapter.workerPid!;
@@ -412,37 +390,37 @@ describe("python adapter concurrency and lifecycle", () => {
   it("cancels a call still waiting for the worker to start without killing it", async () => {
     const adapter = pythonAdapter({ attribute: "whoami" });
     const controller = new AbortController();
-    const starting = call(adapter, "p", { signal: controller.signal });
+    const starting = invokeAdapter(adapter, "p", { signal: controller.signal });
     controller.abort();
     expect((await rejection(starting)).code).toBe("cancelled");
     const pid = adapter.workerPid;
     expect(pid).toEqual(expect.any(Number));
-    await expect(call(adapter, "p")).resolves.toEqual({ text: String(pid) });
+    await expect(invokeAdapter(adapter, "p")).resolves.toEqual({ text: String(pid) });
   });
 
   it("does not start a worker for a call that is already cancelled", async () => {
     const adapter = pythonAdapter({});
     const controller = new AbortController();
     controller.abort();
-    expect((await rejection(call(adapter, "p", { signal: controller.signal }))).code).toBe("cancelled");
+    expect((await rejection(invokeAdapter(adapter, "p", { signal: controller.signal }))).code).toBe("cancelled");
     expect(adapter.workerPid).toBeNull();
   });
 
   it("close ends the worker, leaves no process behind, and is idempotent", async () => {
     const adapter = pythonAdapter({});
-    await call(adapter, "p");
+    await invokeAdapter(adapter, "p");
     const pid = adapter.workerPid!;
     await adapter.close();
     expect(isAlive(pid)).toBe(false);
     await adapter.close();
     expect(adapter.workerPid).toBeNull();
-    expect((await rejection(call(adapter, "p"))).message).toContain("closed");
+    expect((await rejection(invokeAdapter(adapter, "p"))).message).toContain("closed");
   });
 
   it("close stops a worker in the middle of a call and fails that call", async () => {
     const adapter = pythonAdapter({ attribute: "announce_then_sleep" });
     const marker = runningMarker();
-    const running = rejection(call(adapter, marker.path));
+    const running = rejection(invokeAdapter(adapter, marker.path));
     await marker.written();
     const pid = adapter.workerPid!;
     await adapter.close();
@@ -452,7 +430,7 @@ describe("python adapter concurrency and lifecycle", () => {
 
   it("fails a call that was waiting for the worker when the adapter closed, without starting another", async () => {
     const adapter = pythonAdapter({});
-    const starting = rejection(call(adapter, "p"));
+    const starting = rejection(invokeAdapter(adapter, "p"));
     await adapter.close();
     expect((await starting).message).toContain("closed");
     expect(adapter.workerPid).toBeNull();

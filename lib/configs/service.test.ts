@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { configs, configVersions } from "@/lib/db/schema";
 import { availableDrivers, createTestDatabase, type TestDatabase } from "@/lib/db/testing/databases";
-import { AtlasError } from "@/lib/errors";
+import { rejection } from "@/lib/testing/rejection";
 import { contentHash } from "./hash";
 import {
   getConfig,
@@ -37,15 +37,6 @@ const VALID = [
 const EDITED = VALID.replace("Answer briefly.", "Answer in one sentence.");
 /** Line 9, column 18: a string where a number belongs. */
 const INVALID = VALID.replace("    model: gpt-4o-mini\nrim:", "    model: gpt-4o-mini\n    temperature: hot\nrim:");
-
-async function rejection(promise: Promise<unknown>): Promise<AtlasError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(AtlasError);
-  return error as AtlasError;
-}
 
 const examplesFolder = mkdtempSync(path.join(tmpdir(), "atlas-examples-"));
 const previousConfigsDir = process.env.ATLAS_CONFIGS_DIR;

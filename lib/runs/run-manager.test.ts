@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getSessionById } from "@/lib/db/queries/sessions";
 import { listSessionEvents } from "@/lib/db/queries/session-views";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/testing/databases";
-import { isAtlasError } from "@/lib/errors";
 import { demoRules, startScriptedLlm } from "@/lib/llm/scripted";
 import type { ScriptedLlm } from "@/lib/llm/scripted";
 import type { TrajectoryEvent } from "@/lib/runtime/events";
+import { rejection } from "@/lib/testing/rejection";
 import type { RunManager } from "./run-manager";
 import { createSyntheticSession, syntheticEventInputs, syntheticRecorder } from "./testing/synthetic";
 import { SCRIPTED_KEY_ENV, scriptedConfigYaml, testRunManager } from "./testing/harness";
@@ -47,16 +47,6 @@ async function waitForPlannerCall(task: string) {
 
 function expectGapFree(stored: TrajectoryEvent[]) {
   expect(stored.map((event) => event.seq)).toEqual(stored.map((_, index) => index + 1));
-}
-
-async function rejection(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (isAtlasError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a rejection");
 }
 
 describe("RunManager", () => {
