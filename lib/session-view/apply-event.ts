@@ -9,7 +9,7 @@ import type { EventOf, TrajectoryEvent } from "@/lib/runtime/events";
 import type { SessionStatus } from "@/lib/runtime/types";
 import { TERMINAL_STATUSES } from "@/lib/runtime/types";
 import { addExtraEvent } from "./extras";
-import type { AttemptDetail, SessionView, StepDetail } from "./types";
+import { emptyStepDetail, runningAttemptDetail, type AttemptDetail, type SessionView, type StepDetail } from "./types";
 
 export function applyEvent(view: SessionView, event: TrajectoryEvent): SessionView {
   if (event.seq <= view.session.lastSeq) return view;
@@ -49,10 +49,10 @@ function reduce(view: SessionView, event: TrajectoryEvent): SessionView {
     case "step.started":
       return stepStarted(view, event);
     case "attempt.started":
-      return updateAttempt(view, event, (attempt) => attempt ?? runningAttempt(event));
+      return updateAttempt(view, event, (attempt) => attempt ?? runningAttemptDetail(event.attempt ?? 1, event.ts));
     case "validation":
       return updateAttempt(view, event, (attempt) => {
-        const current = attempt ?? runningAttempt(event);
+        const current = attempt ?? runningAttemptDetail(event.attempt ?? 1, event.ts);
         return { ...current, evaluation: { ...(current.evaluation ?? {}), validation: event.validation } };
       });
     case "reward":
@@ -140,28 +140,10 @@ function requireStep(event: TrajectoryEvent): number {
   return event.stepId;
 }
 
-function emptyStep(stepId: number, description: string): StepDetail {
-  return {
-    stepId,
-    description,
-    status: "pending",
-    attempts: null,
-    output: null,
-    trace: null,
-    evaluation: null,
-    metadata: null,
-    rewardScore: null,
-    startedAt: null,
-    completedAt: null,
-    attemptDetails: [],
-    guidance: [],
-  };
-}
-
 /** Replaces one step (created when missing), keeping the array order by step id. */
 function updateStep(view: SessionView, stepId: number, change: (step: StepDetail) => StepDetail): SessionView {
   const index = view.steps.findIndex((step) => step.stepId === stepId);
-  const current = index >= 0 ? (view.steps[index] as StepDetail) : emptyStep(stepId, planDescription(view, stepId));
+  const current = index >= 0 ? (view.steps[index] as StepDetail) : emptyStepDetail(stepId, planDescription(view, stepId));
   const updated = change(current);
   if (updated === current && index >= 0) return view;
   const steps = view.steps.slice();
@@ -191,22 +173,6 @@ function stepStarted(view: SessionView, event: EventOf<"step.started">): Session
   };
 }
 
-function runningAttempt(event: TrajectoryEvent): AttemptDetail {
-  return {
-    attempt: event.attempt ?? 1,
-    status: "running",
-    outcome: null,
-    output: null,
-    trace: null,
-    evaluation: null,
-    timingsMs: null,
-    rewardSkipped: null,
-    rewardScore: null,
-    startedAt: event.ts,
-    finishedAt: null,
-  };
-}
-
 function updateAttempt(
   view: SessionView,
   event: TrajectoryEvent,
@@ -230,7 +196,7 @@ function updateAttempt(
 
 function rewardEvent(view: SessionView, event: EventOf<"reward">): SessionView {
   const updated = updateAttempt(view, event, (attempt) => {
-    const current = attempt ?? runningAttempt(event);
+    const current = attempt ?? runningAttemptDetail(event.attempt ?? 1, event.ts);
     return {
       ...current,
       evaluation: { ...(current.evaluation ?? {}), reward: event.breakdown },
@@ -248,7 +214,7 @@ function rewardEvent(view: SessionView, event: EventOf<"reward">): SessionView {
 
 function attemptFinished(view: SessionView, event: EventOf<"attempt.finished">): SessionView {
   const updated = updateAttempt(view, event, (attempt) => ({
-    ...(attempt ?? runningAttempt(event)),
+    ...(attempt ?? runningAttemptDetail(event.attempt ?? 1, event.ts)),
     status: event.status,
     outcome: event.outcome,
     output: event.output,

@@ -1,35 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { AttemptDetail, StepDetail } from "@/lib/sessions/api-types";
 import { withFetchedEvaluations } from "./step-detail";
+import { emptyStepDetail, runningAttemptDetail } from "./types";
 
 const attempt = (number: number, evaluation: AttemptDetail["evaluation"]): AttemptDetail => ({
-  attempt: number,
-  status: "running",
-  outcome: null,
-  output: null,
-  trace: null,
+  ...runningAttemptDetail(number, "2026-01-01T00:00:00.000Z"),
   evaluation,
-  timingsMs: null,
-  rewardSkipped: null,
-  rewardScore: null,
-  startedAt: "2026-01-01T00:00:00.000Z",
-  finishedAt: null,
 });
 
 const step = (attempts: AttemptDetail[], extra: Partial<StepDetail> = {}): StepDetail => ({
-  stepId: 3,
-  description: "Join",
+  ...emptyStepDetail(3, "Join"),
   status: "running",
-  attempts: null,
-  output: null,
-  trace: null,
-  evaluation: null,
-  metadata: null,
-  rewardScore: null,
-  startedAt: "2026-01-01T00:00:00.000Z",
-  completedAt: null,
   attemptDetails: attempts,
-  guidance: [],
   ...extra,
 });
 

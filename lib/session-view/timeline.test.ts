@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { applyEvents } from "./apply-event";
 import { buildSessionEvents, emptySessionDetail } from "./testing/session-events";
 import { buildStepRows, countSteps } from "./timeline";
-import { toSessionView } from "./types";
+import { emptyStepDetail, toSessionView } from "./types";
 
 describe("buildStepRows", () => {
   it("lists every planned step, pending until it starts, in plan order", () => {
@@ -26,26 +26,8 @@ describe("buildStepRows", () => {
     const view = {
       ...base,
       plan: null,
-      steps: [{ ...emptyStep(9), description: "only step", status: "running" }],
+      steps: [{ ...emptyStepDetail(9, ""), description: "only step", status: "running" }],
     };
     expect(buildStepRows(view).map((row) => [row.stepId, row.description, row.status])).toEqual([[9, "only step", "running"]]);
   });
 });
-
-function emptyStep(stepId: number) {
-  return {
-    stepId,
-    description: "",
-    status: "pending",
-    attempts: null,
-    output: null,
-    trace: null,
-    evaluation: null,
-    metadata: null,
-    rewardScore: null,
-    startedAt: null,
-    completedAt: null,
-    attemptDetails: [],
-    guidance: [],
-  };
-}

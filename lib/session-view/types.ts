@@ -75,3 +75,39 @@ export function emptyLiveState(): LiveState {
 export function toSessionView(detail: SessionDetail): SessionView {
   return { ...detail, live: emptyLiveState() };
 }
+
+/** A step the plan lists but no event has filled in yet. */
+export function emptyStepDetail(stepId: number, description: string): StepDetail {
+  return {
+    stepId,
+    description,
+    status: "pending",
+    attempts: null,
+    output: null,
+    trace: null,
+    evaluation: null,
+    metadata: null,
+    rewardScore: null,
+    startedAt: null,
+    completedAt: null,
+    attemptDetails: [],
+    guidance: [],
+  };
+}
+
+/** An attempt that has started and has nothing recorded yet. */
+export function runningAttemptDetail(attempt: number, startedAt: string): AttemptDetail {
+  return {
+    attempt,
+    status: "running",
+    outcome: null,
+    output: null,
+    trace: null,
+    evaluation: null,
+    timingsMs: null,
+    rewardSkipped: null,
+    rewardScore: null,
+    startedAt,
+    finishedAt: null,
+  };
+}
