@@ -1,5 +1,6 @@
 import { parseConfigText } from "@/lib/config";
-import { getSessionDetailRows, type DetailRowsOptions, type SessionDetailRows } from "@/lib/db/queries/session-views";
+import { getSessionById } from "@/lib/db/queries/sessions";
+import { getSessionDetailRows, getStepRows, type StepRows, type StepRowsOptions } from "@/lib/db/queries/session-views";
 import type { Queryable } from "@/lib/db/types";
 import { AtlasError } from "@/lib/errors";
 import type { Plan } from "@/lib/runtime/types";
@@ -16,7 +17,7 @@ type JsonObject = Record<string, unknown>;
 export async function getSessionDetail(
   db: Queryable,
   sessionId: number,
-  options: Pick<DetailRowsOptions, "evaluations"> = {},
+  options: Pick<StepRowsOptions, "evaluations"> = {},
 ): Promise<SessionDetail> {
   const rows = await getSessionDetailRows(db, sessionId, options);
   if (!rows) throw new AtlasError("not_found", `session ${sessionId} not found`);
@@ -44,8 +45,8 @@ export async function getSessionDetail(
 
 /** One step of a session in full. */
 export async function getStepDetail(db: Queryable, sessionId: number, stepId: number): Promise<StepDetail> {
-  const rows = await getSessionDetailRows(db, sessionId, { stepId });
-  if (!rows) throw new AtlasError("not_found", `session ${sessionId} not found`);
+  const [session, rows] = await Promise.all([getSessionById(db, { id: sessionId }), getStepRows(db, sessionId, { stepId })]);
+  if (!session) throw new AtlasError("not_found", `session ${sessionId} not found`);
   const [step] = stepDetails(rows);
   if (!step) throw new AtlasError("not_found", `session ${sessionId} has no step ${stepId}`);
   return step;
@@ -63,7 +64,7 @@ function rimThresholds(yaml: string | null): SessionDetail["session"]["rim"] {
   };
 }
 
-function stepDetails(rows: SessionDetailRows): StepDetail[] {
+function stepDetails(rows: StepRows): StepDetail[] {
   return rows.steps.map((step) => {
     const attempts = rows.attempts.filter((attempt) => attempt.stepId === step.stepId);
     const omitted = step.evaluationOmitted || attempts.some((attempt) => attempt.evaluationOmitted);

@@ -16,16 +16,17 @@ const MAX_EVENTS_PER_STATEMENT = 200;
  * and must not touch the same row twice.
  */
 export async function appendEvents(db: Queryable, events: readonly TrajectoryEvent[]): Promise<void> {
-  let group: { events: TrajectoryEvent[]; projections: Projection[] } = { events: [], projections: [] };
+  let group: { events: TrajectoryEvent[]; projections: Projection[]; hasRow: boolean } = { events: [], projections: [], hasRow: false };
   for (const event of events) {
     const projected = projection(db, event);
     const full = group.events.length >= MAX_EVENTS_PER_STATEMENT;
-    if (full || (projected.row && group.projections.some((earlier) => earlier.row))) {
+    if (full || (projected.row && group.hasRow)) {
       await db.execute(statementFor(db, group.events, group.projections));
-      group = { events: [], projections: [] };
+      group = { events: [], projections: [], hasRow: false };
     }
     group.events.push(event);
     group.projections.push(projected);
+    group.hasRow ||= projected.row !== undefined;
   }
   if (group.events.length > 0) await db.execute(statementFor(db, group.events, group.projections));
 }

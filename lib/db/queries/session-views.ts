@@ -112,10 +112,14 @@ export async function listActiveSessionRows(db: Queryable, limit: number): Promi
   return rows.map(toListRow);
 }
 
-export interface SessionDetailRows {
+export interface SessionDetailRows extends StepRows {
   session: SessionListRow;
   configYaml: string | null;
   plan: PlanRow | null;
+}
+
+/** Step results, attempts and guidance notes, in step order. */
+export interface StepRows {
   steps: DetailRow<StepResultRow>[];
   attempts: DetailRow<StepAttemptRow>[];
   guidance: GuidanceNoteRow[];
@@ -124,7 +128,7 @@ export interface SessionDetailRows {
 /** A step or attempt row; `evaluation` is null and `evaluationOmitted` true when it was left out. */
 export type DetailRow<Row> = Row & { evaluationOmitted: boolean };
 
-export interface DetailRowsOptions {
+export interface StepRowsOptions {
   /** Read the judge panels and validation verdicts (the bulk of a big session); default true. */
   evaluations?: boolean;
   /** Only this step's rows. */
@@ -134,7 +138,7 @@ export interface DetailRowsOptions {
 export async function getSessionDetailRows(
   db: Queryable,
   sessionId: number,
-  options: DetailRowsOptions = {},
+  options: Pick<StepRowsOptions, "evaluations"> = {},
 ): Promise<SessionDetailRows | null> {
   const [head] = await db
     .select({ ...listColumns, configYaml: configVersions.yaml })
@@ -142,8 +146,15 @@ export async function getSessionDetailRows(
     .leftJoin(configVersions, eq(configVersions.id, sessions.configVersionId))
     .where(eq(sessions.id, sessionId));
   if (!head) return null;
-  const [planRows, steps, attempts, guidance] = await Promise.all([
+  const [planRows, stepRows] = await Promise.all([
     db.select().from(plans).where(eq(plans.sessionId, sessionId)),
+    getStepRows(db, sessionId, options),
+  ]);
+  return { session: toListRow(head), configYaml: head.configYaml, plan: planRows[0] ?? null, ...stepRows };
+}
+
+export async function getStepRows(db: Queryable, sessionId: number, options: StepRowsOptions = {}): Promise<StepRows> {
+  const [steps, attempts, guidance] = await Promise.all([
     db
       .select({ ...getTableColumns(stepResults), ...evaluationColumns(stepResults.evaluation, options) })
       .from(stepResults)
@@ -160,16 +171,16 @@ export async function getSessionDetailRows(
       .where(and(eq(guidanceNotes.sessionId, sessionId), ofStep(guidanceNotes.stepId, options)))
       .orderBy(asc(guidanceNotes.stepId), asc(guidanceNotes.sequence)),
   ]);
-  return { session: toListRow(head), configYaml: head.configYaml, plan: planRows[0] ?? null, steps, attempts, guidance };
+  return { steps, attempts, guidance };
 }
 
-function evaluationColumns(column: AnyPgColumn, { evaluations = true }: DetailRowsOptions) {
+function evaluationColumns(column: AnyPgColumn, { evaluations = true }: StepRowsOptions) {
   return evaluations
     ? { evaluation: sql<unknown>`${column}`.mapWith(column), evaluationOmitted: sql<boolean>`false` }
     : { evaluation: sql<unknown>`null`, evaluationOmitted: sql<boolean>`(${column} is not null)` };
 }
 
-function ofStep(column: AnyPgColumn, { stepId }: DetailRowsOptions): SQL | undefined {
+function ofStep(column: AnyPgColumn, { stepId }: StepRowsOptions): SQL | undefined {
   return stepId === undefined ? undefined : eq(column, stepId);
 }
 
