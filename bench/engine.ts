@@ -21,7 +21,7 @@ import { parseConfigObject, type AtlasConfig } from "@/lib/config";
 import { openMigratedDatabase } from "@/lib/db/open";
 import { databaseSessionStore } from "@/lib/db/session-store";
 import { createTestDatabase, postgresUnavailableReason } from "@/lib/db/testing/databases";
-import type { EventOf, TrajectoryEvent } from "@/lib/runtime/events";
+import type { EventOf, TrajectoryEvent } from "@/lib/trajectory";
 import { run } from "@/lib/runtime/run";
 import type { SessionStore } from "@/lib/runtime/store";
 

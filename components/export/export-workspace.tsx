@@ -8,7 +8,7 @@ import { ErrorNotice } from "@/components/ui/error-notice";
 import { Spinner } from "@/components/ui/spinner";
 import type { AtlasError } from "@/lib/errors";
 import type { ExportFormat } from "@/lib/export/filters";
-import { SESSION_STATUSES } from "@/lib/runtime/types";
+import { SESSION_STATUSES } from "@/lib/trajectory";
 import { launchConfigsQuery } from "@/lib/session-view/queries";
 import { emptyExportForm, exportCliCommand, exportFormFromParams, parseExportForm, type ExportFormValues } from "./form-state";
 import { ImportPanel } from "./import-panel";

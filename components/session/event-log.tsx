@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import type { AtlasError } from "@/lib/errors";
-import type { Actor, EventType, TrajectoryEvent } from "@/lib/runtime/events";
+import type { Actor, EventType, TrajectoryEvent } from "@/lib/trajectory";
 import {
   ACTORS,
   EVENT_TYPES,

@@ -1,7 +1,7 @@
 "use client";
 
 import { memo, useMemo } from "react";
-import type { PlanStep } from "@/lib/runtime/types";
+import type { PlanStep } from "@/lib/trajectory";
 import { layoutPlan } from "@/lib/session-view/plan-layout";
 
 const FILL: Record<string, { fill: string; stroke: string; text: string }> = {

@@ -3,7 +3,7 @@
 import { memo, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
-import type { Plan } from "@/lib/runtime/types";
+import type { Plan } from "@/lib/trajectory";
 import { dependencyIds } from "@/lib/session-view/plan-layout";
 import type { SessionView } from "@/lib/session-view/types";
 import { PlanGraph } from "./plan-graph";

@@ -2,7 +2,7 @@
 
 import { useQueryClient, type InfiniteData, type QueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import type { TrajectoryEvent } from "@/lib/runtime/events";
+import type { TrajectoryEvent } from "@/lib/trajectory";
 import { applyEvents } from "@/lib/session-view/apply-event";
 import { appendLiveEvent, type EventLogFilter, type EventLogPage } from "@/lib/session-view/event-log";
 import { followSessionEvents, type InvalidFrame, type StreamState } from "@/lib/session-view/follow-events";

@@ -1,7 +1,7 @@
 "use client";
 
 import type { FormEvent } from "react";
-import { SESSION_STATUSES, type SessionStatus } from "@/lib/runtime/types";
+import { SESSION_STATUSES, type SessionStatus } from "@/lib/trajectory";
 import { filterProblems, hasFilters, type SessionFilters } from "@/lib/session-view/list-filters";
 
 /**

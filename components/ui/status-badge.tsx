@@ -1,4 +1,4 @@
-import type { SessionStatus } from "@/lib/runtime/types";
+import type { SessionStatus } from "@/lib/trajectory";
 
 const STYLES: Record<string, string> = {
   queued: "bg-slate-100 text-slate-700",

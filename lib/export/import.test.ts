@@ -6,7 +6,7 @@ import { guidanceNotes, sessions, stepAttempts, trajectoryEvents } from "@/lib/d
 import { availableDrivers, createTestDatabase, type TestDatabase } from "@/lib/db/testing/databases";
 import type { AtlasDb } from "@/lib/db/types";
 import { exportFilters } from "./filters";
-import { stableStringify } from "@/lib/runtime/json-text";
+import { stableStringify } from "@/lib/trajectory";
 import { describeImport, importKeyOf, importLines } from "./import";
 import type { NumberedLine } from "./lines";
 import { exportLines } from "./stream";

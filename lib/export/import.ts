@@ -8,10 +8,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { guidanceNotes, plans, sessions, stepAttempts, stepResults, trajectoryEvents } from "@/lib/db/schema";
 import type { AtlasDb, AtlasTx } from "@/lib/db/types";
-import { rewardScoreOf } from "@/lib/reward/breakdown";
-import { EVENT_TYPES, TrajectoryEventSchema } from "@/lib/runtime/events";
-import { stableStringify } from "@/lib/runtime/json-text";
-import { isObject, type JsonObject } from "./json";
+import { EVENT_TYPES, isJsonObject, type JsonObject, rewardScoreOf, stableStringify, TrajectoryEventSchema } from "@/lib/trajectory";
 import type { NumberedLine } from "./lines";
 import { coercePlan } from "./record";
 
@@ -95,7 +92,7 @@ function planLine(text: string): Planned {
   } catch (error) {
     return { ok: false, reason: `not valid JSON (${(error as Error).message})` };
   }
-  if (!isObject(value)) return { ok: false, reason: "not a JSON object" };
+  if (!isJsonObject(value)) return { ok: false, reason: "not a JSON object" };
   for (const key of ["task", "steps"]) if (!(key in value)) return { ok: false, reason: `missing "${key}"` };
   const parsed = RecordShape.safeParse(value);
   if (!parsed.success) {
@@ -194,7 +191,7 @@ function planRows(record: ImportRecord): PlannedRows {
   const events = planEvents(record.trajectory_events ?? asList(sessionMetadata.trajectory_events));
   const usage = ourBlock(atlas?.usage);
   const judging = ourBlock(atlas?.judging);
-  const plan = isObject(record.plan) && Object.keys(record.plan).length > 0 ? record.plan : null;
+  const plan = isJsonObject(record.plan) && Object.keys(record.plan).length > 0 ? record.plan : null;
   const rewarded = steps.map((step) => step.rewardScore).filter((score): score is number => score !== null);
   return {
     importKey: importKeyOf(record),
@@ -207,7 +204,7 @@ function planRows(record: ImportRecord): PlannedRows {
       completedAt: timestamp(atlas ? atlas.completed_at : sessionMetadata.completed_at),
       startedAt: timestamp(atlas?.started_at),
       error: text(atlas?.error),
-      executionMode: text(atlas?.execution_mode) ?? (isObject(record.plan) ? text(record.plan.execution_mode) : null),
+      executionMode: text(atlas?.execution_mode) ?? (isJsonObject(record.plan) ? text(record.plan.execution_mode) : null),
       configName: text(atlas?.config_name),
       configHash: text(atlas?.config_hash),
       durationMs: integerOrNull(atlas?.duration_ms),
@@ -216,7 +213,7 @@ function planRows(record: ImportRecord): PlannedRows {
         : rewarded.length > 0
           ? rewarded.reduce((sum, score) => sum + score, 0) / rewarded.length
           : null,
-      stepCount: isObject(record.plan) && Array.isArray(record.plan.steps) ? record.plan.steps.length : steps.length,
+      stepCount: isJsonObject(record.plan) && Array.isArray(record.plan.steps) ? record.plan.steps.length : steps.length,
       attemptCount: steps.reduce((sum, step) => sum + (step.attemptRows.length || (step.attempts ?? 0)), 0),
       judgeOutcomes: integerOrNull(judging?.judge_outcomes) ?? 0,
       escalations: integerOrNull(judging?.escalations) ?? 0,
@@ -235,7 +232,7 @@ function planRows(record: ImportRecord): PlannedRows {
 
 /** Our additive block (a versioned object); anything else under the key is the user's. */
 function ourBlock(value: unknown): JsonObject | null {
-  return isObject(value) ? value : null;
+  return isJsonObject(value) ? value : null;
 }
 
 function storedSessionMetadata(sessionMetadata: JsonObject, atlas: JsonObject | null): JsonObject {
@@ -259,10 +256,10 @@ function stepIdOf(step: JsonObject, index: number): number {
 
 function planStep(step: JsonObject, index: number, planDependsOn: unknown): PlannedStep {
   const stepId = stepIdOf(step, index);
-  const explicit = isObject(step.metadata) ? step.metadata : {};
+  const explicit = isJsonObject(step.metadata) ? step.metadata : {};
   const extras = Object.fromEntries(Object.entries(step).filter(([key]) => !STEP_STRUCTURE_KEYS.has(key)));
   const merged: JsonObject = { ...extras, ...explicit };
-  const atlas = isObject(merged.atlas) && typeof merged.atlas.schema_version === "number" ? merged.atlas : null;
+  const atlas = isJsonObject(merged.atlas) && typeof merged.atlas.schema_version === "number" ? merged.atlas : null;
   const history = asList(merged.attempt_history ?? merged.attempt_details);
   const evaluation = storedEvaluation(step, merged.raw_evaluation);
 
@@ -273,7 +270,7 @@ function planStep(step: JsonObject, index: number, planDependsOn: unknown): Plan
     delete metadata.depends_on;
   }
   const attemptRows = planAttempts(history, stepId);
-  const validation = isObject(evaluation) && isObject(evaluation.validation) ? evaluation.validation : {};
+  const validation = isJsonObject(evaluation) && isJsonObject(evaluation.validation) ? evaluation.validation : {};
   const finalOutcome = attemptRows.at(-1)?.outcome;
   const status =
     text(atlas?.status) ??
@@ -298,31 +295,31 @@ function planStep(step: JsonObject, index: number, planDependsOn: unknown): Plan
 
 /** The stored `{validation, reward}`: the exporter's `raw_evaluation`, else rebuilt from the step's own fields. */
 function storedEvaluation(step: JsonObject, rawEvaluation: unknown): unknown {
-  if (isObject(rawEvaluation)) {
+  if (isJsonObject(rawEvaluation)) {
     if ("validation" in rawEvaluation || "reward" in rawEvaluation) return rawEvaluation;
     const keys = Object.keys(rawEvaluation);
     if (keys.length === 1 && keys[0] === "raw") return rawEvaluation.raw ?? null;
   }
-  const reward = isObject(step.reward) ? step.reward : null;
-  const storedReward = reward && isObject(reward.raw) && "score" in reward.raw ? reward.raw : reward;
-  if (!storedReward && !isObject(step.validation)) return null;
-  return { validation: isObject(step.validation) ? step.validation : {}, reward: storedReward ?? {} };
+  const reward = isJsonObject(step.reward) ? step.reward : null;
+  const storedReward = reward && isJsonObject(reward.raw) && "score" in reward.raw ? reward.raw : reward;
+  if (!storedReward && !isJsonObject(step.validation)) return null;
+  return { validation: isJsonObject(step.validation) ? step.validation : {}, reward: storedReward ?? {} };
 }
 
 function planAttempts(history: unknown[], stepId: number): PlannedStep["attemptRows"] {
   const rows: PlannedStep["attemptRows"] = [];
   const seen = new Set<number>();
   history.forEach((entry, index) => {
-    if (!isObject(entry)) throw new MalformedRecord(`step ${stepId}: attempt_history[${index}] is not an object`);
+    if (!isJsonObject(entry)) throw new MalformedRecord(`step ${stepId}: attempt_history[${index}] is not an object`);
     const attempt = integerOrNull(entry.attempt) ?? index + 1;
     if (seen.has(attempt)) throw new MalformedRecord(`step ${stepId}: attempt ${attempt} appears twice`);
     seen.add(attempt);
     const evaluation = entry.evaluation ?? null;
-    const skipped = isObject(evaluation) && isObject(evaluation.reward) && isObject(evaluation.reward.raw)
+    const skipped = isJsonObject(evaluation) && isJsonObject(evaluation.reward) && isJsonObject(evaluation.reward.raw)
       ? evaluation.reward.raw.skipped === true
       : null;
     const isLast = index === history.length - 1;
-    const valid = isObject(evaluation) && isObject(evaluation.validation) && evaluation.validation.valid === true;
+    const valid = isJsonObject(evaluation) && isJsonObject(evaluation.validation) && evaluation.validation.valid === true;
     rows.push({
       attempt,
       evaluation,
@@ -345,8 +342,8 @@ function planAttempts(history: unknown[], stepId: number): PlannedStep["attemptR
  */
 function planGuidance(notes: string[], attempts: PlannedStep["attemptRows"]): PlannedStep["guidance"] {
   const retriedWithNote = attempts.filter((row) => {
-    const evaluation = isObject(row.evaluation) ? row.evaluation : {};
-    const validation = isObject(evaluation.validation) ? evaluation.validation : {};
+    const evaluation = isJsonObject(row.evaluation) ? row.evaluation : {};
+    const validation = isJsonObject(evaluation.validation) ? evaluation.validation : {};
     return row.outcome === "retry" && typeof validation.guidance === "string" && validation.guidance.trim() !== "";
   });
   const aligned = retriedWithNote.length === notes.length;
@@ -362,9 +359,9 @@ function planEvents(entries: unknown[]): PlannedRows["events"] {
   const used = new Set<number>();
   let next = 1;
   for (const entry of entries) {
-    const row = isObject(entry) ? entry : { event: entry };
+    const row = isJsonObject(entry) ? entry : { event: entry };
     const event = row.event;
-    const typed = isObject(event) && EVENT_TYPES.includes(event.type as never) && TrajectoryEventSchema.safeParse(event).success;
+    const typed = isJsonObject(event) && EVENT_TYPES.includes(event.type as never) && TrajectoryEventSchema.safeParse(event).success;
     let seq = typed ? (event.seq as number) : next;
     if (used.has(seq)) seq = Math.max(next, ...used) + 1;
     used.add(seq);
@@ -381,8 +378,8 @@ function planEvents(entries: unknown[]): PlannedRows["events"] {
 }
 
 function upstreamEventType(row: JsonObject): string {
-  const event = isObject(row.event) ? row.event : {};
-  const payload = isObject(event.payload) ? event.payload : {};
+  const event = isJsonObject(row.event) ? row.event : {};
+  const payload = isJsonObject(event.payload) ? event.payload : {};
   return text(payload.event_type) ?? text(row.type) ?? text(event.type) ?? "UNKNOWN";
 }
 
@@ -392,18 +389,18 @@ function upstreamEventType(row: JsonObject): string {
  */
 export function importKeyOf(record: JsonObject): string {
   const copy = structuredClone(record);
-  const sessionMetadata = isObject(copy.session_metadata) ? copy.session_metadata : {};
+  const sessionMetadata = isJsonObject(copy.session_metadata) ? copy.session_metadata : {};
   const events = asList(copy.trajectory_events ?? sessionMetadata.trajectory_events);
   delete sessionMetadata.trajectory_events;
   delete sessionMetadata.session_id;
-  if (isObject(sessionMetadata.atlas)) {
+  if (isJsonObject(sessionMetadata.atlas)) {
     delete sessionMetadata.atlas.session_id;
     delete sessionMetadata.atlas.source;
   }
   copy.trajectory_events = events.map((entry) => {
-    if (!isObject(entry)) return entry;
+    if (!isJsonObject(entry)) return entry;
     const { id: _id, ...rest } = entry;
-    if (isObject(rest.event) && EVENT_TYPES.includes(rest.event.type as never)) {
+    if (isJsonObject(rest.event) && EVENT_TYPES.includes(rest.event.type as never)) {
       const { sessionId: _sessionId, ...event } = rest.event;
       rest.event = event;
     }
@@ -466,7 +463,7 @@ async function insertEvents(tx: AtlasTx, sessionId: number, events: PlannedRows[
         seq: event.seq,
         type: event.type,
         // Our events name their session: point them at the new row.
-        event: event.typed && isObject(event.event) ? { ...event.event, sessionId } : (event.event ?? {}),
+        event: event.typed && isJsonObject(event.event) ? { ...event.event, sessionId } : (event.event ?? {}),
         createdAt: event.createdAt ? sql`${event.createdAt}::timestamptz` : sql`now()`,
       })),
     );

@@ -1,15 +1,11 @@
 /** Small JSON helpers that mirror the Python exporter's coercions (spec §9.3). Browser-safe. */
 
-export type JsonObject = Record<string, unknown>;
-
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+import { isJsonObject, type JsonObject } from "@/lib/trajectory";
 
 /** Python truthiness: None, False, 0, "", [] and {} are false. */
 export function truthy(value: unknown): boolean {
   if (Array.isArray(value)) return value.length > 0;
-  if (isObject(value)) return Object.keys(value).length > 0;
+  if (isJsonObject(value)) return Object.keys(value).length > 0;
   return Boolean(value);
 }
 
@@ -26,7 +22,7 @@ export function decodeJson(value: unknown): unknown {
 
 /** `_coerce_dict`: object → copy, null → {}, list → {"0": …}, scalar → {"<v>": v}. */
 export function coerceObject(value: unknown): JsonObject {
-  if (isObject(value)) return { ...value };
+  if (isJsonObject(value)) return { ...value };
   if (value === null || value === undefined) return {};
   if (Array.isArray(value)) return Object.fromEntries(value.map((item, index) => [String(index), item]));
   return { [String(value)]: value };

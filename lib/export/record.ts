@@ -4,20 +4,9 @@
  * Our own data goes only where consumers tolerate extras: `session_metadata.atlas`, step `metadata.atlas`
  * and extra keys on `attempt_history` entries.
  */
-import { PlanSchema } from "@/lib/runtime/types";
+import { isJsonObject, type JsonObject, PlanSchema } from "@/lib/trajectory";
 import { RawJson } from "./raw-json";
-import {
-  asFloat,
-  asOptionalFloat,
-  coerceObject,
-  decodeJson,
-  hasKeyOrder,
-  isObject,
-  pythonIsoTimestamp,
-  truthy,
-  withKeyOrder,
-  type JsonObject,
-} from "./json";
+import { asFloat, asOptionalFloat, coerceObject, decodeJson, hasKeyOrder, pythonIsoTimestamp, truthy, withKeyOrder } from "./json";
 import {
   EXPORT_SCHEMA_VERSION,
   type AttemptRowForExport,
@@ -84,7 +73,7 @@ function assembleSteps(rows: StepRowForExport[], lookup: PlanLookup): ExportedSt
 
 function assembleStep(row: StepRowForExport, planStep: JsonObject | null, contextOutputs: Map<number, JsonObject>) {
   const decoded = decodeJson(row.evaluation);
-  const evaluation = truthy(decoded) && isObject(decoded) ? orderEvaluation(decoded) : {};
+  const evaluation = truthy(decoded) && isJsonObject(decoded) ? orderEvaluation(decoded) : {};
   const rewardPayload = decodeJson(evaluation.reward);
   const validation = coerceObject(truthy(evaluation.validation) ? evaluation.validation : {});
   const guidance = row.guidance.map((note) => note.note);
@@ -147,12 +136,12 @@ function attemptEntry(row: AttemptRowForExport, stepEvaluation: JsonObject): Jso
   const timings = decodeJson(row.timingsMs);
   return {
     attempt: row.attempt,
-    evaluation: evaluation === stepEvaluation ? evaluation : isObject(evaluation) ? orderEvaluation(evaluation) : (evaluation ?? row.evaluation),
+    evaluation: evaluation === stepEvaluation ? evaluation : isJsonObject(evaluation) ? orderEvaluation(evaluation) : (evaluation ?? row.evaluation),
     status: row.status,
     outcome: row.outcome,
     output: row.output,
     trace: row.trace,
-    timings_ms: isObject(timings) ? withKeyOrder(timings, TIMINGS_ORDER) : timings,
+    timings_ms: isJsonObject(timings) ? withKeyOrder(timings, TIMINGS_ORDER) : timings,
     reward_skipped: row.rewardSkipped,
     reward_score: row.rewardScore,
   };
@@ -162,7 +151,7 @@ function attemptEntry(row: AttemptRowForExport, stepEvaluation: JsonObject): Jso
 export function buildReward(entry: unknown): ExportedReward {
   const decoded = decodeJson(entry);
   // Kept as the same object when already in order: it is also `raw_evaluation.reward`, serialised once.
-  const payload = isObject(decoded) ? (hasKeyOrder(decoded, REWARD_ORDER) ? decoded : withKeyOrder(decoded, REWARD_ORDER)) : {};
+  const payload = isJsonObject(decoded) ? (hasKeyOrder(decoded, REWARD_ORDER) ? decoded : withKeyOrder(decoded, REWARD_ORDER)) : {};
   const judges = asArray(payload.judges).map((judge) => {
     const judgePayload = coerceDecodedObject(judge);
     return {
@@ -228,7 +217,7 @@ function atlasSessionBlock(session: SessionRowForExport, bundle: SessionBundle, 
     },
     judging: { judge_outcomes: session.judgeOutcomes, escalations: session.escalations },
     original_plan: originalPlan === null ? null : coercePlan(originalPlan).plan,
-    plan_review: isObject(review) ? withKeyOrder(review, ["mode", "concerns", "changes"]) : review,
+    plan_review: isJsonObject(review) ? withKeyOrder(review, ["mode", "concerns", "changes"]) : review,
   };
   // Never truncate silently: a consumer can tell a short trajectory from a cut one.
   if (bundle.eventTotal > kept) block.trajectory_events_truncated = { kept, total: bundle.eventTotal };
@@ -245,7 +234,7 @@ function normaliseEvent(row: EventRowForExport): ExportedEvent {
   }
   const event = decodeJson(row.event) ?? {};
   const normalised: ExportedEvent = { id: row.id, event, created_at: pythonIsoTimestamp(row.createdAt) };
-  if (isObject(event)) {
+  if (isJsonObject(event)) {
     for (const key of ["type", "name"]) if (key in event && !(key in normalised)) normalised[key] = event[key];
   }
   return normalised;
@@ -262,9 +251,9 @@ export function coercePlan(value: unknown): { plan: JsonObject; lookup: PlanLook
     for (const step of plan.steps) lookup.set(step.id as number, step);
     return { plan, lookup };
   }
-  if (!isObject(decoded)) return { plan: {}, lookup };
+  if (!isJsonObject(decoded)) return { plan: {}, lookup };
   for (const step of asArray(decoded.steps)) {
-    if (!isObject(step) || !("id" in step)) continue;
+    if (!isJsonObject(step) || !("id" in step)) continue;
     const id = Number(step.id);
     if (Number.isInteger(id)) lookup.set(id, step);
   }
@@ -273,16 +262,16 @@ export function coercePlan(value: unknown): { plan: JsonObject; lookup: PlanLook
 
 function orderEvaluation(evaluation: JsonObject): JsonObject {
   const ordered = withKeyOrder(evaluation, ["validation", "reward"]);
-  if (isObject(ordered.validation)) ordered.validation = withKeyOrder(ordered.validation, VALIDATION_ORDER);
-  if (isObject(ordered.reward)) ordered.reward = withKeyOrder(ordered.reward, REWARD_ORDER);
+  if (isJsonObject(ordered.validation)) ordered.validation = withKeyOrder(ordered.validation, VALIDATION_ORDER);
+  if (isJsonObject(ordered.reward)) ordered.reward = withKeyOrder(ordered.reward, REWARD_ORDER);
   return ordered;
 }
 
 function orderStepMetadata(metadata: JsonObject): JsonObject {
   const ordered = withKeyOrder(metadata, STEP_METADATA_ORDER);
-  if (isObject(ordered.runtime)) {
+  if (isJsonObject(ordered.runtime)) {
     const runtime = withKeyOrder(ordered.runtime, RUNTIME_ORDER);
-    if (isObject(runtime.timings_ms)) runtime.timings_ms = withKeyOrder(runtime.timings_ms, TIMINGS_ORDER);
+    if (isJsonObject(runtime.timings_ms)) runtime.timings_ms = withKeyOrder(runtime.timings_ms, TIMINGS_ORDER);
     ordered.runtime = runtime;
   }
   return ordered;
@@ -291,14 +280,14 @@ function orderStepMetadata(metadata: JsonObject): JsonObject {
 /** `_coerce_metadata`: object → copy, null → {}, anything else → `{"raw": value}`. */
 function coerceMetadata(value: unknown): JsonObject {
   const parsed = decodeJson(value);
-  if (isObject(parsed)) return { ...parsed };
+  if (isJsonObject(parsed)) return { ...parsed };
   if (parsed === null) return {};
   return { raw: parsed };
 }
 
 function coerceDecodedObject(value: unknown): JsonObject {
   const decoded = decodeJson(value);
-  return isObject(decoded) ? decoded : {};
+  return isJsonObject(decoded) ? decoded : {};
 }
 
 function asArray(value: unknown): unknown[] {

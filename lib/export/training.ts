@@ -2,7 +2,8 @@
  * Training views of a session record: `steps` is the trainer's `flatten_traces_for_training` (spec §9.4, the
  * Arc-Computer/ATLAS loader rules applied to our record) and `pairs` is one preference pair per retried step.
  */
-import { asFloat, isObject, truthy, type JsonObject } from "./json";
+import { asFloat, truthy } from "./json";
+import { isJsonObject, type JsonObject } from "@/lib/trajectory";
 import { EXPORT_SCHEMA_VERSION } from "./types";
 
 /** Step keys the trainer reads into typed fields; everything else lands in its metadata. */
@@ -57,7 +58,7 @@ function trainerReward(entry: JsonObject): TrainerReward {
     score: get(entry, "score", 0) as number,
     rationale: get(entry, "rationale", null),
     judges,
-    raw: isObject(entry.raw) ? entry.raw : entry,
+    raw: isJsonObject(entry.raw) ? entry.raw : entry,
   };
 }
 
@@ -68,17 +69,17 @@ function trainerStep(step: JsonObject) {
   const context = typeof rawContext === "string" ? parseOr(rawContext, { raw: rawContext }) : (rawContext ?? {});
   const rawToolParams = truthy(step.tool_params) ? step.tool_params : {};
   const toolParams = typeof rawToolParams === "string" ? parseOr(rawToolParams, { raw: rawToolParams }) : rawToolParams;
-  const explicitMetadata = isObject(step.metadata) ? step.metadata : {};
+  const explicitMetadata = isJsonObject(step.metadata) ? step.metadata : {};
   const extras = Object.fromEntries(Object.entries(step).filter(([key]) => !TRAINER_STEP_FIELDS.has(key)));
   return {
     stepId: "step_id" in step ? step.step_id : "id" in step ? step.id : 0,
     description: get(step, "description", ""),
     trace: get(step, "trace", ""),
     output: get(step, "output", ""),
-    reward: trainerReward(isObject(rewardPayload) ? rewardPayload : {}),
-    tool: firstTruthy(step.tool, isObject(toolParams) ? toolParams.name : undefined) ?? null,
+    reward: trainerReward(isJsonObject(rewardPayload) ? rewardPayload : {}),
+    tool: firstTruthy(step.tool, isJsonObject(toolParams) ? toolParams.name : undefined) ?? null,
     toolParams,
-    context: isObject(context) ? context : {},
+    context: isJsonObject(context) ? context : {},
     validation: get(step, "validation", {}),
     attempts: get(step, "attempts", 1),
     guidance: truthy(step.guidance) ? step.guidance : [],
@@ -88,7 +89,7 @@ function trainerStep(step: JsonObject) {
 
 /** Session metadata for per-step lines: the event list is the session's, not the step's (and it is large). */
 export function sessionMetadataWithoutEvents(record: JsonObject): JsonObject {
-  const metadata = isObject(record.session_metadata) ? record.session_metadata : {};
+  const metadata = isJsonObject(record.session_metadata) ? record.session_metadata : {};
   const { trajectory_events: _events, ...rest } = metadata;
   return rest;
 }
@@ -134,10 +135,10 @@ interface AttemptView {
  * for preference training. A step whose last attempt failed yields nothing.
  */
 export function preferencePairs(record: JsonObject): JsonObject[] {
-  const sessionMetadata = isObject(record.session_metadata) ? record.session_metadata : {};
+  const sessionMetadata = isJsonObject(record.session_metadata) ? record.session_metadata : {};
   const pairs: JsonObject[] = [];
   for (const step of asObjects(record.steps)) {
-    const metadata = isObject(step.metadata) ? step.metadata : {};
+    const metadata = isJsonObject(step.metadata) ? step.metadata : {};
     const history = asObjects(metadata.attempt_history ?? step.attempt_history);
     if (history.length < 2) continue;
     const final = history[history.length - 1]!;
@@ -169,21 +170,21 @@ export function preferencePairs(record: JsonObject): JsonObject[] {
 function isAccepted(entry: JsonObject): boolean {
   if (typeof entry.outcome === "string") return entry.outcome === "accepted";
   // Upstream records carry no outcome: the last attempt counts when the teacher validated it.
-  const evaluation = isObject(entry.evaluation) ? entry.evaluation : {};
-  return isObject(evaluation.validation) && evaluation.validation.valid === true;
+  const evaluation = isJsonObject(entry.evaluation) ? entry.evaluation : {};
+  return isJsonObject(evaluation.validation) && evaluation.validation.valid === true;
 }
 
 /** An attempt as a training sample; the final attempt falls back to the step's own output and trace. */
 function attemptView(entry: JsonObject, step: JsonObject | null): AttemptView {
-  const evaluation = isObject(entry.evaluation) ? entry.evaluation : {};
-  const reward = isObject(evaluation.reward) ? evaluation.reward : {};
-  const raw = isObject(reward.raw) ? reward.raw : {};
+  const evaluation = isJsonObject(entry.evaluation) ? entry.evaluation : {};
+  const reward = isJsonObject(evaluation.reward) ? evaluation.reward : {};
+  const raw = isJsonObject(reward.raw) ? reward.raw : {};
   return {
     attempt: Number(entry.attempt),
-    status: entry.status ?? (isObject(evaluation.validation) ? evaluation.validation.status : null) ?? null,
+    status: entry.status ?? (isJsonObject(evaluation.validation) ? evaluation.validation.status : null) ?? null,
     output: entry.output ?? step?.output ?? null,
     trace: entry.trace ?? step?.trace ?? null,
-    validation: isObject(evaluation.validation) ? evaluation.validation : {},
+    validation: isJsonObject(evaluation.validation) ? evaluation.validation : {},
     reward: {
       score: asFloat(reward.score),
       rationale: reward.rationale ?? null,
@@ -193,7 +194,7 @@ function attemptView(entry: JsonObject, step: JsonObject | null): AttemptView {
 }
 
 function asObjects(value: unknown): JsonObject[] {
-  return Array.isArray(value) ? value.filter(isObject) : [];
+  return Array.isArray(value) ? value.filter(isJsonObject) : [];
 }
 
 function firstTruthy(...values: unknown[]): unknown {

@@ -2,7 +2,7 @@
  * What the exporter reads (a session bundle: the stored rows of one session) and what it writes
  * (the upstream JSONL record of spec §9.3 / Appendix B, plus our additive `atlas` blocks).
  */
-import type { JsonObject } from "./json";
+import type { JsonObject } from "@/lib/trajectory";
 
 /**
  * Timestamps are ISO strings formatted by the database (microsecond precision, `+00:00`). JSON columns may come

@@ -1,7 +1,7 @@
 /**
  * The contract of the one LLM client (teacher, judges, arbiter and the openai adapter all use it).
  */
-import type { Actor } from "@/lib/runtime/events";
+import type { Actor } from "@/lib/trajectory";
 
 export type ChatRole = "system" | "user" | "assistant" | "tool";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { rewardBreakdown, rewardScoreOf, runtimeErrorReward, skippedReward } from "./breakdown";
+import { rewardBreakdown } from "./breakdown";
+import { rewardScoreOf, runtimeErrorReward, skippedReward } from "@/lib/trajectory";
 
 describe("rewardScoreOf", () => {
   it("counts a judged reward and not the placeholders, whatever shape stored JSON has", () => {

@@ -1,7 +1,7 @@
 /**
  * The reward breakdown JSON (spec §6.6), built with upstream's exact key order.
  */
-import type { JudgeBreakdown, JudgeSample, Principle, RewardBreakdown } from "@/lib/runtime/types";
+import type { JudgeBreakdown, JudgeSample, Principle, RewardBreakdown } from "@/lib/trajectory";
 import { aggregateScore } from "./scoring";
 
 /** A tier-1 sample with the reasoning that only the `raw` copy carries. */
@@ -29,31 +29,6 @@ export function rewardBreakdown(outcomes: readonly JudgeOutcome[]): RewardBreakd
     judges: outcomes.map(judgeEntry),
     raw: { score, judges: outcomes.map(rawJudgeEntry) },
   };
-}
-
-/** The placeholder for attempts that were not rewarded (`validation_failed`, `status_<status>`). */
-export function skippedReward(reason: string): RewardBreakdown {
-  return { score: 0, rationale: reason, judges: [], raw: { skipped: true, reason } };
-}
-
-/** The reward recorded for a step whose execution crashed. */
-export function runtimeErrorReward(message: string): RewardBreakdown {
-  return { score: 0, rationale: "runtime_error", judges: [], raw: { error: message } };
-}
-
-/**
- * The score a step's evaluation counts for (the step's reward, the session's mean): null when its
- * reward is one of the placeholders above. Takes stored JSON as well as typed evaluations.
- */
-export function rewardScoreOf(evaluation: unknown): number | null {
-  if (!isRecord(evaluation) || !isRecord(evaluation.reward)) return null;
-  const { reward } = evaluation;
-  if (isRecord(reward.raw) && (reward.raw.skipped === true || "error" in reward.raw)) return null;
-  return typeof reward.score === "number" ? reward.score : null;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function judgeEntry(outcome: JudgeOutcome): JudgeBreakdown {

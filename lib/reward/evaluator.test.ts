@@ -4,9 +4,8 @@ import { AtlasError } from "@/lib/errors";
 import { type CallerRole, type ScriptReply, type ScriptRule } from "@/lib/llm/scripted";
 import { scriptedLlmPerFile } from "@/lib/llm/scripted/testing";
 import type { LlmCallRecord } from "@/lib/llm/types";
-import { type EventInput, TrajectoryEventSchema } from "@/lib/runtime/events";
-import { RewardBreakdownSchema } from "@/lib/runtime/types";
-import { ARBITER_FAILURE_RATIONALE, createRewardEvaluator, runtimeErrorReward, skippedReward } from "./index";
+import { type EventInput, RewardBreakdownSchema, runtimeErrorReward, skippedReward, TrajectoryEventSchema } from "@/lib/trajectory";
+import { ARBITER_FAILURE_RATIONALE, createRewardEvaluator } from "./index";
 import { NO_TIER1_SAMPLES_LINE } from "./prompts";
 import type { JudgeContext } from "./types";
 

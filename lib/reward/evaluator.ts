@@ -8,7 +8,7 @@ import type { Environment } from "@/lib/config/env-refs";
 import { AtlasError, errorMessage, isAtlasError } from "@/lib/errors";
 import { createLlmClient } from "@/lib/llm/client";
 import type { LlmCallRecorder, LlmClient } from "@/lib/llm/types";
-import type { Principle, RewardBreakdown } from "@/lib/runtime/types";
+import type { Principle, RewardBreakdown } from "@/lib/trajectory";
 import { type JudgeOutcome, rewardBreakdown, type SampleRecord, sampleEntry } from "./breakdown";
 import { activeJudges, type Judge } from "./judges";
 import { createLimiter } from "./limit";

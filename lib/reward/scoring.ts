@@ -2,7 +2,7 @@
  * Reading judge replies and deciding escalation (spec §6.2.3-5, §6.3).
  */
 import { parseJsonObject } from "@/lib/llm/json";
-import type { Principle } from "@/lib/runtime/types";
+import type { Principle } from "@/lib/trajectory";
 
 export interface ParsedJudgement {
   score: number;

@@ -2,8 +2,7 @@
  * The RIM contract: the orchestrator asks for a reward per validated attempt; judges emit their
  * samples, escalations and arbiter decisions as events while they work.
  */
-import type { EventInput } from "@/lib/runtime/events";
-import type { PlanStep, RewardBreakdown } from "@/lib/runtime/types";
+import type { EventInput, PlanStep, RewardBreakdown } from "@/lib/trajectory";
 
 export interface JudgeContext {
   task: string;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { closeDatabase } from "@/lib/db/client";
 import { demoRules, startScriptedLlm, type ScriptedLlm } from "@/lib/llm/scripted";
-import { TrajectoryEventSchema } from "@/lib/runtime/events";
+import { TrajectoryEventSchema } from "@/lib/trajectory";
 import {
   CancelResponseSchema,
   EventLogPageSchema,

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { TrajectoryEvent } from "@/lib/runtime/events";
-import { emptyUsage } from "@/lib/runtime/types";
+import { emptyUsage, type TrajectoryEvent } from "@/lib/trajectory";
 import { sessionEventStream, type Clock, type SessionEventSource } from "./event-stream";
 import { LiveBus } from "./live-bus";
 

@@ -7,7 +7,7 @@
  * then drain the buffer skipping what the replay already gave. An event stored while we replay is
  * either in the replayed pages or in the buffer (publishing happens after storing), so nothing is lost.
  */
-import { isTerminalEvent, type TrajectoryEvent } from "@/lib/runtime/events";
+import { isTerminalEvent, type TrajectoryEvent } from "@/lib/trajectory";
 
 export interface SessionEventSource {
   /** Stored events with `seq > after`, ascending, at most `limit`. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { availableDrivers, createTestDatabase, type TestDatabase } from "@/lib/db/testing/databases";
-import { TrajectoryEventSchema, type TrajectoryEvent } from "@/lib/runtime/events";
+import { TrajectoryEventSchema, type TrajectoryEvent } from "@/lib/trajectory";
 import { createSessionEventsHandler, type EventsHandlerDeps } from "./events-handler";
 import { LiveBus } from "./live-bus";
 import { parseSseStream } from "./sse";

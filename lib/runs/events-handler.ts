@@ -9,7 +9,7 @@ import { listSessionEvents, terminalEventSeq } from "@/lib/db/queries/session-vi
 import type { AtlasDb } from "@/lib/db/types";
 import { AtlasError, errorMessage } from "@/lib/errors";
 import { errorResponse, parseIdParam } from "@/lib/http/respond";
-import type { TrajectoryEvent } from "@/lib/runtime/events";
+import type { TrajectoryEvent } from "@/lib/trajectory";
 import { sessionEventStream, type Clock, type SessionEventSource } from "./event-stream";
 import type { LiveBus } from "./live-bus";
 import { formatSseComment, formatSseFrame } from "./sse";

@@ -4,7 +4,7 @@ import { listSessionEvents } from "@/lib/db/queries/session-views";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/testing/databases";
 import { demoRules, startScriptedLlm } from "@/lib/llm/scripted";
 import type { ScriptedLlm } from "@/lib/llm/scripted";
-import type { TrajectoryEvent } from "@/lib/runtime/events";
+import type { TrajectoryEvent } from "@/lib/trajectory";
 import { rejection } from "@/lib/testing/rejection";
 import type { RunManager } from "./run-manager";
 import { createSyntheticSession, syntheticEventInputs, syntheticRecorder } from "./testing/synthetic";

@@ -3,7 +3,7 @@
  * session's next seq and written through the same store as the engine's, so the log stays gap-free.
  */
 import { AtlasError } from "@/lib/errors";
-import { TrajectoryEventSchema, type EventInput, type TrajectoryEvent } from "@/lib/runtime/events";
+import { TrajectoryEventSchema, type EventInput, type TrajectoryEvent } from "@/lib/trajectory";
 import type { SessionStore } from "@/lib/runtime/store";
 
 export async function appendSystemEvent(

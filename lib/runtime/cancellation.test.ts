@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scriptedLlmPerFile } from "@/lib/llm/scripted/testing";
-import type { EventOf, TrajectoryEvent } from "./events";
+import type { EventOf, TrajectoryEvent } from "@/lib/trajectory";
 import { run } from "./run";
 import { functionAgent, modeOf } from "./testing/agents";
 import { TEST_ENV, testConfig } from "./testing/config";

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createConsoleRenderer, localTimestamp, shorten } from "./console";
-import type { EventInput, TrajectoryEvent } from "./events";
+import type { EventInput, StepEvaluation, TrajectoryEvent } from "@/lib/trajectory";
 import { EventRecorder } from "./recorder";
-import type { StepEvaluation } from "./types";
 
 const usage = { promptTokens: 0, completionTokens: 0, reasoningTokens: 0, costUsd: 0, calls: 0 };
 const STARTED_AT = new Date(2026, 10, 25, 20, 36, 26);

@@ -3,8 +3,7 @@
  * event → lines renderer. It keeps only what it needs to print later lines (descriptions, the guidance
  * that led to each attempt, the plan, attempt counts).
  */
-import type { EventOf, TrajectoryEvent } from "./events";
-import type { ExecutionMode, Plan } from "./types";
+import type { EventOf, ExecutionMode, Plan, TrajectoryEvent } from "@/lib/trajectory";
 
 export interface ConsoleRenderer {
   /** The lines this event prints (possibly none), without trailing newlines. */

@@ -5,7 +5,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEMO_GUIDANCE } from "@/lib/llm/scripted/demo-script";
-import type { EventOf, TrajectoryEvent } from "./events";
+import type { EventOf, TrajectoryEvent } from "@/lib/trajectory";
 import { run } from "./run";
 
 const DEMO_CONFIG = path.resolve(import.meta.dirname, "../../configs/examples/demo_offline.yaml");

@@ -13,7 +13,7 @@ import { databaseSessionStore } from "@/lib/db/session-store";
 import { availableDrivers, createTestDatabase, type TestDatabase } from "@/lib/db/testing/databases";
 import { startScriptedLlm } from "@/lib/llm/scripted/server";
 import type { ScriptedLlm, ScriptRule } from "@/lib/llm/scripted/types";
-import type { EventOf, TrajectoryEvent } from "./events";
+import type { EventOf, TrajectoryEvent } from "@/lib/trajectory";
 import { run } from "./run";
 import { startHttpAgent, type HttpAgent } from "./testing/http-agent";
 import { agreeingJudges, keepPlanReview, validVerdict } from "./testing/scripts";

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { scriptedLlmPerFile } from "@/lib/llm/scripted/testing";
 import type { ScriptReply, ScriptRule } from "@/lib/llm/scripted/types";
-import type { EventOf, TrajectoryEvent } from "./events";
+import type { EventOf, TrajectoryEvent } from "@/lib/trajectory";
 import { run } from "./run";
 import { functionAgent, modeOf } from "./testing/agents";
 import { TEST_ENV, testConfig } from "./testing/config";

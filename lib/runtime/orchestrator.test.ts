@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { scriptedLlmPerFile } from "@/lib/llm/scripted/testing";
 import type { ScriptRule } from "@/lib/llm/scripted/types";
-import type { EventOf, TrajectoryEvent } from "./events";
+import type { EventOf, TrajectoryEvent } from "@/lib/trajectory";
 import { run } from "./run";
 import { functionAgent, isStepCall, modeOf, waitOrCancel, type AgentHandler } from "./testing/agents";
 import { TEST_ENV, testConfig } from "./testing/config";

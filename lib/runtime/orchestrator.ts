@@ -14,13 +14,11 @@
 import type { AtlasConfig } from "@/lib/config";
 import { AtlasError, errorMessage, isAtlasError } from "@/lib/errors";
 import type { RewardEvaluator } from "@/lib/reward/types";
-import type { EventInput } from "./events";
-import { jsonSafe, roundMs } from "./json-text";
+import { type EventInput, type ExecutionMode, jsonSafe, type Plan, type PlanStep, type RewardBreakdown, runtimeErrorReward, skippedReward, type StepEvaluation, type StepResult, type Timings } from "@/lib/trajectory";
+import { roundMs } from "./json-text";
 import { PlanGraph, resolveDependency } from "./plan-graph";
-import { runtimeErrorReward, skippedReward } from "@/lib/reward/breakdown";
 import type { Student, StudentStepResult } from "./student";
 import type { PlanReview, StepValidation, Teacher } from "./teacher";
-import type { ExecutionMode, Plan, PlanStep, RewardBreakdown, StepEvaluation, StepResult, Timings } from "./types";
 
 export type Emit = (event: EventInput) => Promise<unknown>;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PlanGraph, resolveDependency } from "./plan-graph";
-import type { Plan } from "./types";
+import type { Plan } from "@/lib/trajectory";
 
 function planOf(deps: Record<number, (number | string)[]>): Plan {
   return {

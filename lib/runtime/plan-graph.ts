@@ -3,7 +3,7 @@
  * steps run level by level, each level holding the steps whose dependencies are all in earlier levels.
  */
 import { AtlasError } from "@/lib/errors";
-import type { Plan } from "./types";
+import type { Plan } from "@/lib/trajectory";
 
 export class PlanGraph {
   /** Dependencies of each step id (resolved to ids), in plan order. Later duplicate ids win. */

@@ -7,7 +7,7 @@ import {
   normalizePlanPayload,
   normalizeStepId,
 } from "./plan-normalize";
-import type { Plan } from "./types";
+import type { Plan } from "@/lib/trajectory";
 
 function plan(payload: unknown): Plan {
   const result = normalizePlanPayload(payload);

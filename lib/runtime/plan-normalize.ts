@@ -2,8 +2,7 @@
  * Turning a model's plan JSON into a Plan (spec §4.1 step 5, §4.4 step 6). The Student's rules are
  * applied to Teacher plans too (Appendix A8), so `"step_2"` ids or `"2"` dependencies never crash a run.
  */
-import type { ExecutionMode, Plan, PlanStep } from "./types";
-import { isJsonObject, type JsonObject } from "./json-text";
+import { type ExecutionMode, isJsonObject, type JsonObject, type Plan, type PlanStep } from "@/lib/trajectory";
 
 export type PlanNormalization =
   | { ok: true; plan: Plan; executionMode: ExecutionMode | null }

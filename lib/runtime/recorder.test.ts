@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { EventInput, TrajectoryEvent } from "./events";
+import type { EventInput, TrajectoryEvent } from "@/lib/trajectory";
 import { EventRecorder } from "./recorder";
 
 const synthesis = (finalAnswer: string): EventInput => ({ type: "synthesis", actor: "student", finalAnswer });

@@ -13,7 +13,7 @@
  * the last outside call began. `flush()` waits for everything.
  */
 import { AtlasError, errorMessage } from "@/lib/errors";
-import { isTerminalEvent, TrajectoryEventSchema, type EventInput, type TrajectoryEvent } from "./events";
+import { isTerminalEvent, TrajectoryEventSchema, type EventInput, type TrajectoryEvent } from "@/lib/trajectory";
 
 /** Stores events in order; resolves once all of them are durable. */
 export type EventSink = (events: readonly TrajectoryEvent[]) => Promise<void>;

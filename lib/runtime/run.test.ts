@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AtlasError } from "@/lib/errors";
 import { startScriptedLlm } from "@/lib/llm/scripted/server";
-import type { TrajectoryEvent } from "./events";
+import type { TrajectoryEvent } from "@/lib/trajectory";
 import { run } from "./run";
 import type { SessionStore } from "./store";
 import { functionAgent, modeOf } from "./testing/agents";

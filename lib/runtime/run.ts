@@ -10,14 +10,14 @@ import { AtlasError, errorMessage, formatIssue, isAtlasError } from "@/lib/error
 import { createLlmClient } from "@/lib/llm/client";
 import type { LlmCallRecord, LlmCallRecorder } from "@/lib/llm/types";
 import { createRewardEvaluator } from "@/lib/reward/evaluator";
-import type { EventInput, TrajectoryEvent } from "./events";
+import { emptyUsage, type EventInput, type Plan, type TokenUsage, type TrajectoryEvent } from "@/lib/trajectory";
 import { Orchestrator, RunFailure, type OrchestrationResult } from "./orchestrator";
 import { buildPersonaPrompts } from "./prompts";
 import { EventRecorder } from "./recorder";
 import type { SessionStore } from "./store";
 import { Student } from "./student";
 import { Teacher } from "./teacher";
-import { emptyUsage, type Plan, type RunResult, type TokenUsage } from "./types";
+import { type RunResult } from "./types";
 
 export interface RunOptions {
   task: string;

@@ -5,8 +5,8 @@
  */
 import type { ToolCall } from "@/lib/llm/types";
 import type { StepMetadata } from "@/lib/adapters/types";
-import { isJsonObject, parseFencedJson, parseJsonText, stripCodeFence, type JsonObject } from "./json-text";
-import type { PlanStep } from "./types";
+import { parseFencedJson, parseJsonText, stripCodeFence } from "./json-text";
+import { isJsonObject, type JsonObject, type PlanStep } from "@/lib/trajectory";
 
 export type StepMessage = StepMetadata["messages"][number];
 

@@ -2,7 +2,7 @@
  * Where a run persists its session and events. The engine knows only this interface; the database
  * implementation lives in lib/db/session-store.ts.
  */
-import type { TrajectoryEvent } from "./events";
+import type { TrajectoryEvent } from "@/lib/trajectory";
 
 export interface NewSessionInput {
   task: string;

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { EventInput } from "./events";
+import type { EventInput, PlanStep } from "@/lib/trajectory";
 import { buildStudentPrompts } from "./prompts";
 import { Student } from "./student";
 import { functionAgent, isStepCall, type AgentHandler } from "./testing/agents";
 import { testConfig } from "./testing/config";
-import type { PlanStep } from "./types";
 
 const prompts = buildStudentPrompts(testConfig({ llmUrl: "http://unused", systemPrompt: "Base." }));
 const signal = new AbortController().signal;

@@ -6,7 +6,7 @@
 import type { AgentAdapter, StepMetadata } from "@/lib/adapters/types";
 import { AtlasError, errorMessage, isAtlasError } from "@/lib/errors";
 import type { ToolCall, ToolSpec } from "@/lib/llm/types";
-import type { EventInput } from "./events";
+import type { EventInput, Plan, PlanStep } from "@/lib/trajectory";
 import { excerpt, parseFencedJson } from "./json-text";
 import { fallbackPlan, normalizePlanPayload } from "./plan-normalize";
 import { composePlannerPrompt, composeSynthesisPrompt, type StudentPrompts } from "./prompts";
@@ -19,7 +19,6 @@ import {
   type StepMessage,
   type StructuredOutput,
 } from "./step-messages";
-import type { Plan, PlanStep } from "./types";
 
 export type Emit = (event: EventInput) => Promise<unknown>;
 

@@ -6,7 +6,7 @@ import { buildTeacherPrompts } from "./prompts";
 import { parseStructuredOutput } from "./step-messages";
 import { Teacher } from "./teacher";
 import { llmParams, TEST_ENV, testConfig } from "./testing/config";
-import type { Plan, PlanStep } from "./types";
+import type { Plan, PlanStep } from "@/lib/trajectory";
 
 const server = scriptedLlmPerFile();
 

@@ -5,11 +5,11 @@
 import { AtlasError, errorMessage, isAtlasError } from "@/lib/errors";
 import { parseJsonObject } from "@/lib/llm/json";
 import type { LlmClient } from "@/lib/llm/types";
-import { isJsonObject, jsonSafe, parseJsonText, stableStringify, stripCodeFence } from "./json-text";
+import { parseJsonText, stripCodeFence } from "./json-text";
+import { type ExecutionMode, isJsonObject, jsonSafe, type Plan, type PlanStep, stableStringify } from "@/lib/trajectory";
 import { coerceExecutionMode, isTrivialPlan, normalizePlanPayload } from "./plan-normalize";
 import type { TeacherPrompts } from "./prompts";
 import type { StructuredOutput } from "./step-messages";
-import type { ExecutionMode, Plan, PlanStep } from "./types";
 
 export interface TeacherOptions {
   llm: LlmClient;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendEvents } from "@/lib/db/queries/events";
 import { createSession } from "@/lib/db/queries/sessions";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/testing/databases";
-import type { TrajectoryEvent } from "@/lib/runtime/events";
+import type { TrajectoryEvent } from "@/lib/trajectory";
 import { getSessionDetail } from "@/lib/sessions/detail";
 import type { SessionDetail } from "@/lib/sessions/api-types";
 import { applyEvents } from "./apply-event";

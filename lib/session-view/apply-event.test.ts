@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EVENT_TYPES, TrajectoryEventSchema, type EventInput, type TrajectoryEvent } from "@/lib/runtime/events";
+import { EVENT_TYPES, TrajectoryEventSchema, type EventInput, type TrajectoryEvent } from "@/lib/trajectory";
 import { applyEvent, applyEvents } from "./apply-event";
 import { buildSessionEvents, emptySessionDetail } from "./testing/session-events";
 import { toSessionView, type SessionView } from "./types";

@@ -4,10 +4,7 @@
  * stream shows what a reload would show. Pure and idempotent: an event at or below `lastSeq` is ignored.
  * Unchanged steps and attempts keep their identity, so memoised rows do not re-render.
  */
-import { rewardScoreOf } from "@/lib/reward/breakdown";
-import type { EventOf, TrajectoryEvent } from "@/lib/runtime/events";
-import type { SessionStatus } from "@/lib/runtime/types";
-import { TERMINAL_STATUSES } from "@/lib/runtime/types";
+import { type EventOf, rewardScoreOf, type SessionStatus, TERMINAL_STATUSES, type TrajectoryEvent } from "@/lib/trajectory";
 import { addExtraEvent } from "./extras";
 import { emptyStepDetail, runningAttemptDetail, type AttemptDetail, type SessionView, type StepDetail } from "./types";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EVENT_TYPES, type TrajectoryEvent } from "@/lib/runtime/events";
+import { EVENT_TYPES, type TrajectoryEvent } from "@/lib/trajectory";
 import {
   appendLiveEvent,
   eventLogQuery,

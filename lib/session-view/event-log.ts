@@ -2,7 +2,7 @@
  * The raw event log of the session page: filters, pages loaded from `GET /api/sessions/:id/event-log`,
  * live events appended once the loaded pages have caught up, and one-line summaries.
  */
-import { ActorSchema, EVENT_TYPES, type Actor, type EventType, type TrajectoryEvent } from "@/lib/runtime/events";
+import { ActorSchema, EVENT_TYPES, type Actor, type EventType, type TrajectoryEvent } from "@/lib/trajectory";
 
 export interface EventLogFilter {
   types: EventType[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TrajectoryEventSchema, type EventInput, type TrajectoryEvent } from "@/lib/runtime/events";
+import { TrajectoryEventSchema, type EventInput, type TrajectoryEvent } from "@/lib/trajectory";
 import { addExtraEvent, mergeExtras } from "./extras";
 import type { ExtrasIndex } from "./types";
 

@@ -2,7 +2,7 @@
  * Indexes the events that only the stream carries (tool calls, judge samples, escalations, arbiter
  * decisions) by attempt. Pure; idempotent per event seq.
  */
-import type { TrajectoryEvent } from "@/lib/runtime/events";
+import type { TrajectoryEvent } from "@/lib/trajectory";
 import { attemptKey, type AttemptExtras, type ExtrasIndex } from "./types";
 
 export const EXTRA_EVENT_TYPES = ["tool.call", "tool.result", "judge.sample", "judge.escalated", "arbiter.decision"] as const;

@@ -5,7 +5,7 @@
  * and finishes on the terminal event. Browser-safe; `fetch` is injectable.
  */
 import { parseSseStream } from "@/lib/runs/sse";
-import { isTerminalEvent, TrajectoryEventSchema, type TrajectoryEvent } from "@/lib/runtime/events";
+import { isTerminalEvent, TrajectoryEventSchema, type TrajectoryEvent } from "@/lib/trajectory";
 
 export type StreamState = "connecting" | "open" | "reconnecting" | "closed";
 

@@ -4,7 +4,7 @@
  * and the aggregate score. Works on a finished breakdown, on a partial one while judging runs, and
  * on events alone.
  */
-import type { JudgeBreakdown, Principle, RewardBreakdown } from "@/lib/runtime/types";
+import type { JudgeBreakdown, Principle, RewardBreakdown } from "@/lib/trajectory";
 import type { AttemptDetail, AttemptExtras, SessionDetail } from "./types";
 
 export const ARBITER_FAILURE_RATIONALE = "Arbiter model failed to produce a valid response.";

@@ -2,7 +2,7 @@
  * The sessions list filters live in the page URL (shareable). This maps the URL query to filters,
  * filters back to a URL query, and filters to the `GET /api/sessions` query string.
  */
-import { SESSION_STATUSES, type SessionStatus } from "@/lib/runtime/types";
+import { SESSION_STATUSES, type SessionStatus } from "@/lib/trajectory";
 
 export interface SessionFilters {
   status: SessionStatus[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { PlanStep } from "@/lib/runtime/types";
+import type { PlanStep } from "@/lib/trajectory";
 import { layoutPlan, planLevels } from "./plan-layout";
 import { buildPlan } from "./testing/session-events";
 

@@ -3,7 +3,7 @@
  * deepest dependency), steps of a level stacked in id order, edges as curves between columns.
  * O(steps + edges); unknown dependencies are ignored and steps caught in a cycle share a last column.
  */
-import type { PlanStep } from "@/lib/runtime/types";
+import type { PlanStep } from "@/lib/trajectory";
 
 export interface GraphNode {
   id: number;

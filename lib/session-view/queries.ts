@@ -4,7 +4,7 @@
  */
 import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
 import { fetchJson } from "@/lib/http/api-client";
-import { TERMINAL_STATUSES, type SessionStatus } from "@/lib/runtime/types";
+import { TERMINAL_STATUSES, type SessionStatus } from "@/lib/trajectory";
 import {
   sessionPageSnapshotPath,
   stepDetailPath,

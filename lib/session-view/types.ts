@@ -4,7 +4,7 @@
  * Browser-safe.
  */
 import type { AttemptDetail, SessionDetail, StepDetail } from "@/lib/sessions/api-types";
-import type { JudgeSample, Principle } from "@/lib/runtime/types";
+import type { JudgeSample, Principle } from "@/lib/trajectory";
 
 export type { AttemptDetail, SessionDetail, StepDetail };
 

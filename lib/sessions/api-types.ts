@@ -3,8 +3,7 @@
  * browser and scripts. Browser-safe. Users script against it: change it only additively.
  */
 import { z } from "zod";
-import { EVENT_TYPES, TrajectoryEventSchema, type EventType } from "@/lib/runtime/events";
-import { PlanSchema, SessionStatusSchema } from "@/lib/runtime/types";
+import { EVENT_TYPES, type EventType, PlanSchema, SessionStatusSchema, TrajectoryEventSchema } from "@/lib/trajectory";
 
 const JsonObject = z.record(z.string(), z.unknown());
 

@@ -3,7 +3,7 @@ import { getSessionById } from "@/lib/db/queries/sessions";
 import { getSessionDetailRows, getStepRows, type StepRows, type StepRowsOptions } from "@/lib/db/queries/session-views";
 import type { Queryable } from "@/lib/db/types";
 import { AtlasError } from "@/lib/errors";
-import type { Plan } from "@/lib/runtime/types";
+import type { Plan } from "@/lib/trajectory";
 import type { AttemptDetail, SessionDetail, StepDetail } from "./api-types";
 import { isoOrNull, toSessionSummary } from "./summary";
 

@@ -1,5 +1,5 @@
 import type { SessionListRow } from "@/lib/db/queries/session-views";
-import type { SessionStatus } from "@/lib/runtime/types";
+import type { SessionStatus } from "@/lib/trajectory";
 import type { SessionSummary } from "./api-types";
 
 export function toSessionSummary(row: SessionListRow): SessionSummary {

@@ -3,7 +3,7 @@
  * leaves: the statement folding rows, summing counters and splitting where two events touch rows.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TrajectoryEvent } from "@/lib/runtime/events";
+import type { TrajectoryEvent } from "@/lib/trajectory";
 import { getSessionDetail } from "@/lib/sessions/detail";
 import { buildSessionEvents } from "@/lib/session-view/testing/session-events";
 import { availableDrivers, createTestDatabase, type TestDatabase } from "../testing/databases";

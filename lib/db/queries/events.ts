@@ -1,6 +1,5 @@
 import { and, asc, eq, gt, sql, type SQL, type SQLWrapper } from "drizzle-orm";
-import { rewardScoreOf } from "@/lib/reward/breakdown";
-import type { EventOf, TrajectoryEvent } from "@/lib/runtime/events";
+import { type EventOf, rewardScoreOf, type TrajectoryEvent } from "@/lib/trajectory";
 import { guidanceNotes, plans, sessions, stepAttempts, stepResults, trajectoryEvents } from "../schema";
 import type { Queryable } from "../types";
 

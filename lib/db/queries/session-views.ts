@@ -4,7 +4,7 @@
  */
 import { and, asc, eq, getTableColumns, gt, gte, ilike, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
-import { TERMINAL_EVENT_TYPES, type TrajectoryEvent } from "@/lib/runtime/events";
+import { TERMINAL_EVENT_TYPES, type TrajectoryEvent } from "@/lib/trajectory";
 import {
   configVersions,
   guidanceNotes,

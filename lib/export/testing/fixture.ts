@@ -7,8 +7,7 @@ import { appendEvents } from "@/lib/db/queries/events";
 import { createSession } from "@/lib/db/queries/sessions";
 import { sessions } from "@/lib/db/schema";
 import type { AtlasDb } from "@/lib/db/types";
-import { TrajectoryEventSchema, type EventInput, type TrajectoryEvent } from "@/lib/runtime/events";
-import type { Plan, RewardBreakdown, StepEvaluation, TokenUsage } from "@/lib/runtime/types";
+import { type EventInput, type Plan, type RewardBreakdown, type StepEvaluation, type TokenUsage, type TrajectoryEvent, TrajectoryEventSchema } from "@/lib/trajectory";
 
 /**
  * accept: valid, status ok, judged at the step's score · invalid: the teacher rejects it with guidance ·

@@ -1,5 +1,5 @@
 /** Test helpers that take out what legitimately differs between two exports of the same sessions. */
-import { isObject, type JsonObject } from "../json";
+import { isJsonObject, type JsonObject } from "@/lib/trajectory";
 
 /** Upstream attempt entries are `{attempt, evaluation}`; ours carry more. */
 const UPSTREAM_ATTEMPT_KEYS = new Set(["attempt", "evaluation"]);
@@ -7,15 +7,15 @@ const UPSTREAM_ATTEMPT_KEYS = new Set(["attempt", "evaluation"]);
 /** The record as the Python exporter would write it: our additive keys removed, key order kept. */
 export function withoutAtlasAdditions(record: JsonObject): JsonObject {
   const copy = structuredClone(record);
-  if (isObject(copy.session_metadata)) delete copy.session_metadata.atlas;
+  if (isJsonObject(copy.session_metadata)) delete copy.session_metadata.atlas;
   for (const step of Array.isArray(copy.steps) ? copy.steps : []) {
-    if (!isObject(step)) continue;
+    if (!isJsonObject(step)) continue;
     delete step.atlas;
-    const metadata = isObject(step.metadata) ? step.metadata : {};
+    const metadata = isJsonObject(step.metadata) ? step.metadata : {};
     delete metadata.atlas;
     for (const list of [metadata.attempt_history, metadata.attempt_details, step.attempt_history, step.attempt_details]) {
       for (const entry of Array.isArray(list) ? list : []) {
-        if (!isObject(entry)) continue;
+        if (!isJsonObject(entry)) continue;
         for (const key of Object.keys(entry)) if (!UPSTREAM_ATTEMPT_KEYS.has(key)) delete entry[key];
       }
     }
@@ -50,7 +50,7 @@ function walk(value: unknown, replace: Replace, key = "", parent: JsonObject | n
   const replaced = replace(key, value, parent);
   if (replaced !== value) return replaced;
   if (Array.isArray(value)) return value.map((item) => walk(item, replace));
-  if (!isObject(value)) return value;
+  if (!isJsonObject(value)) return value;
   return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, walk(item, replace, name, value)]));
 }
 
@@ -67,7 +67,7 @@ function diff(left: unknown, right: unknown, path: string): string | null {
     }
     return null;
   }
-  if (isObject(left) && isObject(right)) {
+  if (isJsonObject(left) && isJsonObject(right)) {
     const leftKeys = Object.keys(left);
     const rightKeys = Object.keys(right);
     if (leftKeys.join("\u0000") !== rightKeys.join("\u0000")) {

@@ -5,9 +5,8 @@
 import { createSession } from "@/lib/db/queries/sessions";
 import { databaseSessionStore } from "@/lib/db/session-store";
 import type { AtlasDb } from "@/lib/db/types";
-import type { EventInput, TrajectoryEvent } from "@/lib/runtime/events";
+import { emptyUsage, type EventInput, type TrajectoryEvent } from "@/lib/trajectory";
 import { EventRecorder } from "@/lib/runtime/recorder";
-import { emptyUsage } from "@/lib/runtime/types";
 
 /** `count` events: session.started, llm.call filler, session.completed (count ≥ 2). */
 export function syntheticEventInputs(count: number, task = "synthetic task"): EventInput[] {

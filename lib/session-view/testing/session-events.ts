@@ -4,8 +4,7 @@
  * escalations with arbiter decisions, synthesis and completion. Used by the reducer tests and by
  * bench/session-page.ts to seed large sessions.
  */
-import { TrajectoryEventSchema, type EventInput, type TrajectoryEvent } from "@/lib/runtime/events";
-import type { JudgeBreakdown, JudgeSample, Plan, RewardBreakdown, StepEvaluation } from "@/lib/runtime/types";
+import { type EventInput, type JudgeBreakdown, type JudgeSample, type Plan, type RewardBreakdown, type StepEvaluation, type TrajectoryEvent, TrajectoryEventSchema } from "@/lib/trajectory";
 import type { SessionDetail } from "@/lib/sessions/api-types";
 
 export interface SessionScript {

@@ -1,22 +1,14 @@
 /**
  * The trajectory event union: everything a viewer needs to replay a session.
- * Shared by the engine, the database sink, the SSE stream, the browser and the exporter. Browser-safe.
+ * Shared by the engine, the database writer, the SSE stream, the browser and the exporter.
  *
  * Envelope fields are camelCase; payload objects that also appear in exports (plan, evaluation,
  * reward breakdown) keep the upstream snake_case shape.
  */
 import { z } from "zod";
-import {
-  ExecutionModeSchema,
-  JudgeSampleSchema,
-  PlanSchema,
-  PrincipleSchema,
-  RewardBreakdownSchema,
-  StepEvaluationSchema,
-  StepResultSchema,
-  TimingsSchema,
-  TokenUsageSchema,
-} from "./types";
+import { ExecutionModeSchema, PlanSchema, StepEvaluationSchema, StepResultSchema, TimingsSchema } from "./plan";
+import { JudgeSampleSchema, PrincipleSchema, RewardBreakdownSchema } from "./reward";
+import { TokenUsageSchema } from "./usage";
 
 export const ActorSchema = z.enum(["student", "teacher", "reward", "agent", "system"]);
 export type Actor = z.infer<typeof ActorSchema>;
