@@ -7,5 +7,6 @@ export { EventRecorder, type EventListener, type EventRecorderOptions, type Even
 export { createConsoleRenderer, type ConsoleRenderer } from "./console";
 export { PlanGraph } from "./plan-graph";
 export { buildPersonaPrompts, buildStudentPrompts, buildTeacherPrompts, PERSONA_TITLES } from "./prompts";
-export { isOkStatus, RunFailure } from "./orchestrator";
+export { RunFailure } from "./failures";
+export { isOkStatus } from "./retry-rule";
 export type { RunResult } from "./types";
