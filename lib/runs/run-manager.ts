@@ -11,16 +11,14 @@ import { terminalEventSeq } from "@/lib/db/queries/session-views";
 import type { AtlasDb } from "@/lib/db/types";
 import { AtlasError, errorMessage } from "@/lib/errors";
 import { emptyUsage, type EventInput, type SessionStatus, TERMINAL_STATUSES, type TrajectoryEvent } from "@/lib/trajectory";
-import type { RunOptions } from "@/lib/runtime/run";
-import type { SessionStore } from "@/lib/runtime/store";
-import type { RunResult } from "@/lib/runtime/types";
+import type { RunResult, RunTaskOptions, SessionStore } from "@/lib/compose";
 import type { RunAccepted, RunRequest } from "@/lib/sessions/api-types";
 import { LiveBus } from "./live-bus";
 import { recoverUnfinishedSessions, type RecoveryReport } from "./recovery";
 import { assertApiKeysPresent } from "./secrets";
 import { appendSystemEvent } from "./system-events";
 
-export type RunEngine = (options: RunOptions) => Promise<RunResult>;
+export type RunEngine = (options: RunTaskOptions) => Promise<RunResult>;
 export type ConfigResolver = (db: AtlasDb, ref: RunRequest["config"]) => Promise<ResolvedConfig>;
 
 export interface RunManagerOptions {

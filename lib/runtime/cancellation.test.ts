@@ -9,9 +9,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scriptedLlmPerFile } from "@/lib/llm/scripted/testing";
 import type { EventOf, TrajectoryEvent } from "@/lib/trajectory";
-import { run } from "./run";
 import { functionAgent, modeOf } from "./testing/agents";
 import { TEST_ENV, testConfig } from "./testing/config";
+import { runEngine } from "./testing/engine";
 import { agreeingJudges, keepPlanReview } from "./testing/scripts";
 
 const server = scriptedLlmPerFile();
@@ -62,10 +62,9 @@ describe("cancellation", () => {
     });
     const controller = new AbortController();
     const events: TrajectoryEvent[] = [];
-    const running = run({
+    const running = runEngine({
       task: "Think",
       config,
-      store: null,
       env: { ...TEST_ENV, PATH: process.env.PATH ?? "", PYTHONDONTWRITEBYTECODE: "1", ATLAS_TEST_PID_FILE: pidFile } as NodeJS.ProcessEnv,
       signal: controller.signal,
       onEvent: (event) => events.push(event),
@@ -104,10 +103,9 @@ describe("cancellation", () => {
     );
     const controller = new AbortController();
     const events: TrajectoryEvent[] = [];
-    const running = run({
+    const running = runEngine({
       task: "t",
       config: testConfig({ llmUrl: server.url }),
-      store: null,
       env: TEST_ENV,
       adapter: agent,
       signal: controller.signal,
@@ -136,10 +134,9 @@ describe("cancellation", () => {
     const controller = new AbortController();
     controller.abort();
     const events: TrajectoryEvent[] = [];
-    const result = await run({
+    const result = await runEngine({
       task: "t",
       config: testConfig({ llmUrl: server.url }),
-      store: null,
       env: TEST_ENV,
       adapter: agent,
       signal: controller.signal,

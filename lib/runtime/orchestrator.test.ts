@@ -7,9 +7,9 @@ import { describe, expect, it } from "vitest";
 import { scriptedLlmPerFile } from "@/lib/llm/scripted/testing";
 import type { ScriptRule } from "@/lib/llm/scripted/types";
 import type { EventOf, TrajectoryEvent } from "@/lib/trajectory";
-import { run } from "./run";
 import { functionAgent, isStepCall, modeOf, waitOrCancel, type AgentHandler } from "./testing/agents";
 import { TEST_ENV, testConfig } from "./testing/config";
+import { runEngine } from "./testing/engine";
 import { agreeingJudges, isJudgeRequest, judgeReply, keepPlanReview, userPayload, validVerdict } from "./testing/scripts";
 
 const server = scriptedLlmPerFile();
@@ -29,10 +29,9 @@ async function runScenario({ rules, agent: handler, orchestration, signal }: Sce
     llmUrl: server.url,
     extra: { orchestration: { max_retries: 1, ...orchestration } },
   });
-  const result = await run({
+  const result = await runEngine({
     task: "Summarise datasets A and B",
     config,
-    store: null,
     env: TEST_ENV,
     adapter: agent,
     onEvent: (event) => events.push(event),

@@ -2,10 +2,10 @@
  * Test wiring for the run manager: a real engine, a test database, configs whose every LLM (agent,
  * teacher, judges) is the scripted OpenAI-compatible server.
  */
+import { runTask } from "@/lib/compose";
 import { resolveConfigForRun } from "@/lib/configs";
 import { databaseSessionStore } from "@/lib/db/session-store";
 import type { AtlasDb } from "@/lib/db/types";
-import { run } from "@/lib/runtime/run";
 import { RunManager, type RunManagerOptions } from "../run-manager";
 
 export const SCRIPTED_KEY_ENV = "ATLAS_RUNS_TEST_KEY";
@@ -48,7 +48,7 @@ export function scriptedConfigYaml(llmUrl: string, options: { keyEnv?: string; m
 export function testRunManager(db: AtlasDb, overrides: Partial<RunManagerOptions> = {}): RunManager {
   return new RunManager({
     database: async () => db,
-    engine: run,
+    engine: runTask,
     resolveConfig: resolveConfigForRun,
     store: databaseSessionStore,
     maxConcurrent: 2,
