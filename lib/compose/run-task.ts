@@ -19,7 +19,10 @@ export interface RunTaskOptions {
   /** A validated config; or give `configPath` and the file is loaded (both: `config` wins, the path sets baseDir/name). */
   config?: AtlasConfig;
   configPath?: string;
-  /** Cancels the run: no new call starts, calls in flight are aborted, the session ends `cancelled`. */
+  /**
+   * Stops the run: no new call starts, calls in flight are aborted. Abort with `cancelRun(reason)` or
+   * `shutdownRun(reason)` (any other reason is a cancel): the session ends `cancelled` or `interrupted`.
+   */
   signal?: AbortSignal;
   /** Sees every event after it is stored. */
   onEvent?: (event: TrajectoryEvent) => void;

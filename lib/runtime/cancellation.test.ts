@@ -9,6 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scriptedLlmPerFile } from "@/lib/llm/scripted/testing";
 import type { EventOf, TrajectoryEvent } from "@/lib/trajectory";
+import { shutdownRun } from "./stop";
 import { functionAgent, modeOf } from "./testing/agents";
 import { TEST_ENV, testConfig } from "./testing/config";
 import { runEngine } from "./testing/engine";
@@ -127,6 +128,37 @@ describe("cancellation", () => {
     expect(ofType("llm.call").filter((event) => event.stage === "validation").map((event) => event.error)).toEqual(["cancelled", "cancelled"]);
     expect(ofType("step.finished").map((event) => event.status)).toEqual(["cancelled", "cancelled"]);
     expect(agent.closed).toBe(0); // a caller-supplied adapter is the caller's to close
+  });
+
+  it("ends the session interrupted, not cancelled, when the stop reason is a shutdown", async () => {
+    server.setRules([keepPlanReview(), { caller: "validation", reply: { hang: true } }, agreeingJudges()]);
+    const agent = functionAgent((call) =>
+      modeOf(call.metadata) === "planning" ? JSON.stringify({ steps: [{ id: 1, description: "A" }] }) : "answer",
+    );
+    const controller = new AbortController();
+    const events: TrajectoryEvent[] = [];
+    let validationAsked!: () => void;
+    const asked = new Promise<void>((resolve) => (validationAsked = resolve));
+    const running = runEngine({
+      task: "t",
+      config: testConfig({ llmUrl: server.url }),
+      env: TEST_ENV,
+      adapter: agent,
+      signal: controller.signal,
+      onEvent: (event) => {
+        events.push(event);
+        // The step's answer is stored: its validation request is next, and it hangs.
+        if (event.type === "attempt.started") validationAsked();
+      },
+    });
+    await asked;
+    controller.abort(shutdownRun("the server stopped while this session was running"));
+    const result = await running;
+    expect(result).toMatchObject({ status: "interrupted", error: "the server stopped while this session was running" });
+    const ofType = typed(events);
+    expect(events.at(-1)).toMatchObject({ type: "session.interrupted", reason: "the server stopped while this session was running" });
+    expect(ofType("session.cancelled")).toHaveLength(0);
+    expect(ofType("step.finished")).toEqual([expect.objectContaining({ stepId: 1, status: "cancelled" })]);
   });
 
   it("does nothing but record the cancellation when the signal is already aborted", async () => {

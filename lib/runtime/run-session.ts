@@ -2,7 +2,7 @@
  * `runSession()`: one task through the whole Teacher/Student loop, recorded as a session. The engine
  * builds nothing outside itself: the caller gives the store and a factory for the LLM client, the
  * reward evaluator and the agent (lib/compose builds both from a config). Resolves for succeeded,
- * failed and cancelled sessions alike (`status` tells); rejects only for invalid input.
+ * failed, cancelled and interrupted sessions alike (`status` tells); rejects only for invalid input.
  */
 import type { AtlasConfig } from "@/lib/config";
 import { AtlasError, errorMessage, isAtlasError } from "@/lib/errors";
@@ -14,8 +14,9 @@ import { RunFailure } from "./failures";
 import { Orchestrator } from "./orchestrator";
 import { buildPersonaPrompts } from "./prompts";
 import { EventRecorder } from "./recorder";
-import { cancelledEnd, EMPTY_PLAN, failedEnd, finishedEnd, type Outcome, type SessionEnd } from "./session-outcome";
+import { EMPTY_PLAN, failedEnd, finishedEnd, type Outcome, type SessionEnd, stoppedEnd } from "./session-outcome";
 import type { StepTimer } from "./step-runner";
+import { stopOf } from "./stop";
 import { noSessionStore, type SessionStore } from "./store";
 import { Student } from "./student";
 import { Teacher } from "./teacher";
@@ -29,7 +30,10 @@ export interface SessionInput {
   store: SessionStore;
   /** Called once, after `session.started`, with the hooks the collaborators must use. */
   collaborators: CollaboratorFactory;
-  /** Cancels the run: no new call starts, calls in flight are aborted, the session ends `cancelled`. */
+  /**
+   * Stops the run: no new call starts, calls in flight are aborted. Its reason says why (lib/runtime/stop):
+   * a shutdown ends the session `interrupted`, anything else `cancelled`.
+   */
   signal?: AbortSignal;
   /** Sees every event after it is stored. */
   onEvent?: (event: TrajectoryEvent) => void;
@@ -185,7 +189,7 @@ class SessionRun {
       stepResults: this.orchestrator?.orderedStepResults() ?? [],
       error: null,
     };
-    if (signal.aborted && !(error instanceof RunFailure)) return cancelledEnd(cancellationReason(signal.reason), partial);
+    if (signal.aborted && !(error instanceof RunFailure)) return stoppedEnd(stopOf(signal.reason), partial);
     const message = errorMessage(error);
     const where = error instanceof RunFailure ? error.where : isAtlasError(error) ? error.code : "internal";
     await this.recorder.emit({ type: "error", actor: "system", message, where }).catch(() => undefined);
@@ -195,12 +199,6 @@ class SessionRun {
   private elapsed(): number {
     return Math.round((performance.now() - this.started) * 1000) / 1000;
   }
-}
-
-function cancellationReason(reason: unknown): string {
-  if (typeof reason === "string" && reason.trim() !== "") return reason;
-  if (reason instanceof Error && reason.name !== "AbortError" && reason.message) return reason.message;
-  return "the run was cancelled";
 }
 
 /** The agent gets a call only once the events that led to it are on their way to the store. */

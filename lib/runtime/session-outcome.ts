@@ -1,10 +1,11 @@
 /**
  * How a session ends: its single terminal event and what `runSession()` returns. Every step accepted →
  * `session.completed`; the failure rule or a session-ending error → `session.failed`; stopped by the
- * caller → `session.cancelled`.
+ * caller → `session.cancelled` (a cancel) or `session.interrupted` (a shutdown).
  */
 import type { EventInput, Plan, TokenUsage } from "@/lib/trajectory";
 import type { OrchestrationResult } from "./orchestrator";
+import type { StopReason } from "./stop";
 import type { RunResult } from "./types";
 
 export type Outcome = Omit<RunResult, "sessionId">;
@@ -57,11 +58,17 @@ export function finishedEnd(result: OrchestrationResult): SessionEnd {
   };
 }
 
-/** The caller stopped the run. */
-export function cancelledEnd(reason: string, partial: Outcome): SessionEnd {
+/** The caller stopped the run: cancelled with its reason, or interrupted by a shutdown. */
+export function stoppedEnd(stop: StopReason, partial: Outcome): SessionEnd {
+  if (stop.kind === "shutdown") {
+    return {
+      terminal: () => ({ type: "session.interrupted", actor: "system", reason: stop.reason }),
+      outcome: { ...partial, status: "interrupted", error: stop.reason },
+    };
+  }
   return {
-    terminal: (totals) => ({ type: "session.cancelled", actor: "system", reason, ...totals }),
-    outcome: { ...partial, status: "cancelled", error: reason },
+    terminal: (totals) => ({ type: "session.cancelled", actor: "system", reason: stop.reason, ...totals }),
+    outcome: { ...partial, status: "cancelled", error: stop.reason },
   };
 }
 

@@ -7,7 +7,7 @@
  */
 import path from "node:path";
 import { loadConfigFile } from "@/lib/config/load-file";
-import { runTask } from "@/lib/compose";
+import { cancelRun, runTask } from "@/lib/compose";
 import { openMigratedDatabase } from "@/lib/db/open";
 import { resolveDatabaseTarget } from "@/lib/db/target";
 import type { DatabaseHandle } from "@/lib/db/types";
@@ -44,7 +44,7 @@ export const runCommand: Command = async (args, io) => {
   };
 
   const controller = new AbortController();
-  const cancel = () => controller.abort("cancelled from the terminal (Ctrl-C)");
+  const cancel = () => controller.abort(cancelRun("cancelled from the terminal (Ctrl-C)"));
   process.once("SIGINT", cancel);
   process.once("SIGTERM", cancel);
   let database: DatabaseHandle | null = null;
