@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { startScriptedLlm } from "@/lib/llm/scripted/server";
+import { configuredCollaborators } from "@/lib/compose/collaborators";
 import type { TrajectoryEvent } from "@/lib/trajectory";
+import { runSession } from "./run-session";
 import type { SessionStore } from "./store";
 import { functionAgent, modeOf } from "./testing/agents";
 import { TEST_ENV, testConfig } from "./testing/config";
@@ -55,24 +57,39 @@ describe("runSession() and a slow store", () => {
       const stored: TrajectoryEvent[] = [];
       let release!: () => void;
       const released = new Promise<void>((resolve) => (release = resolve));
-      let hanging = false;
       const store: SessionStore = {
         createSession: async () => ({ id: 7 }),
         lastSeq: async () => 0,
         write: async (events) => {
-          if (events.some((event) => event.type === "plan.drafted")) {
-            hanging = true;
-            await released;
-          }
+          if (events.some((event) => event.type === "plan.drafted")) await released;
           stored.push(...events);
         },
       };
       const agent = functionAgent((call) =>
         modeOf(call.metadata) === "planning" ? '{"steps": [{"id": 1, "description": "Count the rows"}]}' : "42 rows",
       );
-      const running = runEngine({ task: "Count rows", config: testConfig({ llmUrl: server.url }), store, env: TEST_ENV, adapter: agent });
-      while (!hanging) await new Promise((resolve) => setTimeout(resolve, 5));
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      const config = testConfig({ llmUrl: server.url });
+      let reviewAnswered!: () => void;
+      const reviewReply = new Promise<void>((resolve) => (reviewAnswered = resolve));
+      const build = configuredCollaborators(config, { env: TEST_ENV, adapter: agent });
+      const running = runSession({
+        task: "Count rows",
+        config,
+        store,
+        // The test's view of the engine's LLM calls: it learns when the plan review's reply arrived.
+        collaborators: (hooks) =>
+          build({
+            ...hooks,
+            recordLlmCall: (record) => {
+              hooks.recordLlmCall(record);
+              if (record.stage === "plan_review") reviewAnswered();
+            },
+          }),
+      });
+      await reviewReply;
+      // One turn of the event loop: everything the reply set off in-process has run, so the engine is
+      // parked wherever it waits (it must wait for the store before the step's agent call).
+      await new Promise((resolve) => setImmediate(resolve));
       // The plan review went out while plan.drafted was being written; the step waits behind that write.
       expect(server.requests.map((request) => request.callerRole)).toEqual(["plan_review"]);
       expect(agent.calls.map((call) => modeOf(call.metadata))).toEqual(["planning"]);

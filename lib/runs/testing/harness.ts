@@ -53,7 +53,9 @@ export function testRunManager(db: AtlasDb, overrides: Partial<RunManagerOptions
     store: databaseSessionStore,
     maxConcurrent: 2,
     env: { [SCRIPTED_KEY_ENV]: "test-key" },
-    shutdownGraceMs: 3_000,
+    // Generous: on a loaded machine a late terminal write must not look like a run that never stopped.
+    shutdownGraceMs: 30_000,
+    cancelWaitMs: 30_000,
     ...overrides,
   });
 }

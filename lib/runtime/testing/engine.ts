@@ -17,3 +17,33 @@ export function runEngine({ env, baseDir, adapter, store, ...input }: EngineTest
     collaborators: configuredCollaborators(input.config, { env, baseDir, adapter }),
   });
 }
+
+/** A step timer the test fires: `fire(stepId)` ends that step's time as if its limit had run out. */
+export function manualStepTimer() {
+  const pending = new Map<number, () => void>();
+  return {
+    timer: (stepId: number, _ms: number, onTimeout: () => void) => {
+      pending.set(stepId, onTimeout);
+      return () => pending.delete(stepId);
+    },
+    fire(stepId: number): void {
+      const onTimeout = pending.get(stepId);
+      if (!onTimeout) throw new Error(`step ${stepId} has no running time limit`);
+      onTimeout();
+    },
+  };
+}
+
+/** A latch that opens once `count` callers are inside: each `enter()` resolves then (at once, after that). */
+export function latch(count: number) {
+  let inside = 0;
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return {
+    enter(): Promise<void> {
+      inside += 1;
+      if (inside >= count) open();
+      return opened;
+    },
+  };
+}
