@@ -8,7 +8,7 @@
 import { errorMessage } from "@/lib/errors";
 import type { EventInput, PlanStep, StepResult } from "@/lib/trajectory";
 import { type AttemptDeps, runAttempt } from "./attempt";
-import { attemptRecord, skippedStepResult } from "./attempt-records";
+import { type AttemptEnd, attemptRecord, skippedStepResult } from "./attempt-records";
 import { failureReason, RunFailure, StepTimeout } from "./failures";
 import { resolveDependency } from "./plan-graph";
 
@@ -83,7 +83,7 @@ export class StepRunner {
     for (let attempt = 1; ; attempt += 1) {
       const attemptGuidance = [...guidance];
       await emit({ type: "attempt.started", actor: "student", stepId: step.id, attempt, guidance: attemptGuidance, context });
-      let end;
+      let end: AttemptEnd;
       try {
         end = await runAttempt(this.options, { step, attempt, context, attemptGuidance, guidance, signal });
       } catch (error) {
