@@ -18,12 +18,10 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import type { AgentAdapter } from "@/lib/adapters/types";
 import { parseConfigObject, type AtlasConfig } from "@/lib/config";
+import { runTask, type SessionTarget } from "@/lib/compose";
 import { openMigratedDatabase } from "@/lib/db/open";
-import { databaseSessionStore } from "@/lib/db/session-store";
 import { createTestDatabase, postgresUnavailableReason } from "@/lib/db/testing/databases";
 import type { EventOf, TrajectoryEvent } from "@/lib/trajectory";
-import { run } from "@/lib/runtime/run";
-import type { SessionStore } from "@/lib/runtime/store";
 
 const LATENCY_MS = 50;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -135,10 +133,10 @@ interface Sample {
   clientCriticalMs: number;
 }
 
-async function measure(server: BenchLlm, store: SessionStore | null): Promise<Sample> {
+async function measure(server: BenchLlm, store: SessionTarget): Promise<Sample> {
   const events: TrajectoryEvent[] = [];
   const started = performance.now();
-  const result = await run({
+  const result = await runTask({
     task: "Build the weekly report",
     config: benchConfig(server.url),
     store,
@@ -165,7 +163,7 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
-async function bench(label: string, server: BenchLlm, store: SessionStore | null) {
+async function bench(label: string, server: BenchLlm, store: SessionTarget) {
   await measure(server, store); // warm-up: module loading, JIT, first connections
   const samples: Sample[] = [];
   for (let index = 0; index < RUNS; index += 1) samples.push(await measure(server, store));
@@ -185,10 +183,10 @@ const server = await startBenchLlm();
 try {
   console.log(`engine overhead: 6 steps / 3 levels / 2 retries / 2 judges × 3 samples, scripted LLM at ${LATENCY_MS} ms`);
   console.log(`machine: ${cpus().length} CPUs, load average ${loadavg()[0]?.toFixed(2)} (other processes inflate the overhead)`);
-  await bench("engine only", server, null);
+  await bench("engine only", server, "none");
   const pglite = await openMigratedDatabase({ driver: "pglite", dataDir: "memory://" });
   try {
-    await bench("+ PGlite store", server, databaseSessionStore(pglite.db));
+    await bench("+ PGlite store", server, { database: pglite.db });
   } finally {
     await pglite.close();
   }
@@ -198,7 +196,7 @@ try {
   } else {
     const postgres = await createTestDatabase("postgres");
     try {
-      await bench("+ PostgreSQL", server, databaseSessionStore(postgres.db));
+      await bench("+ PostgreSQL", server, { database: postgres.db });
     } finally {
       await postgres.close();
     }

@@ -2,7 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScriptedLlm } from "@/lib/llm/scripted/server";
 import type { ScriptedLlm } from "@/lib/llm/scripted/types";
-import { run } from "@/lib/runtime/run";
+import { runTask as run } from "@/lib/compose";
 import { functionAgent, modeOf } from "@/lib/runtime/testing/agents";
 import { TEST_ENV, testConfig } from "@/lib/runtime/testing/config";
 import { agreeingJudges, keepPlanReview, validVerdict } from "@/lib/runtime/testing/scripts";

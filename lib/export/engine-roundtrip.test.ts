@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseSessionStore } from "@/lib/db/session-store";
 import { availableDrivers, createTestDatabase, type TestDatabase } from "@/lib/db/testing/databases";
 import type { AtlasDb } from "@/lib/db/types";
-import { run } from "@/lib/runtime/run";
+import { runTask as run } from "@/lib/compose";
 import type { RunResult } from "@/lib/runtime/types";
 import { exportFilters } from "./filters";
 import { importLines } from "./import";

@@ -22,8 +22,8 @@ const root = path.resolve(import.meta.dirname, "../..");
 
 let llm: ScriptedLlm;
 beforeAll(async () => {
-  // Slow replies, so the run is certainly in flight when the process dies.
-  llm = await startScriptedLlm({ rules: demoRules(), defaultLatencyMs: 150 });
+  // Synthesis never answers, so the run is certainly in flight when the process dies.
+  llm = await startScriptedLlm({ rules: [{ caller: "synthesizer", reply: { hang: true } }, ...demoRules()] });
 });
 afterAll(async () => {
   await llm?.close();

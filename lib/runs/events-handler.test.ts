@@ -146,16 +146,12 @@ describe.each(drivers)("GET /api/sessions/:id/events on $driver", ({ driver, ski
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toBe(": connected\n\n");
     const pending = reader.read();
-    for (let spins = 0; bus.subscriberCount(sessionId) === 0 && spins < 1000; spins += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
+    while (bus.subscriberCount(sessionId) === 0) await new Promise((resolve) => setTimeout(resolve, 1));
     expect(bus.subscriberCount(sessionId)).toBe(1);
     client.abort();
     await reader.cancel();
     await pending.catch(() => undefined);
-    for (let spins = 0; bus.subscriberCount(sessionId) > 0 && spins < 1000; spins += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
+    while (bus.subscriberCount(sessionId) > 0) await new Promise((resolve) => setTimeout(resolve, 1));
     expect(bus.subscriberCount(sessionId)).toBe(0);
     live.delete(sessionId);
   });

@@ -2,10 +2,10 @@
  * The run manager of this server process, shared by every route (Next bundles routes as separate
  * module graphs, so the instance lives on globalThis) and stopped by the shutdown hooks.
  */
+import { runTask } from "@/lib/compose";
 import { resolveConfigForRun } from "@/lib/configs";
 import { getDatabase } from "@/lib/db/client";
 import { databaseSessionStore } from "@/lib/db/session-store";
-import { run } from "@/lib/runtime/run";
 import { onShutdown } from "@/lib/server/shutdown";
 import type { EventsHandlerDeps } from "./events-handler";
 import { maxConcurrentRunsFromEnv, RunManager } from "./run-manager";
@@ -19,7 +19,7 @@ export function getRunManager(): RunManager {
   if (!holder.__atlasRunManager) {
     const manager = new RunManager({
       database: async () => (await getDatabase()).db,
-      engine: run,
+      engine: runTask,
       resolveConfig: resolveConfigForRun,
       store: databaseSessionStore,
       maxConcurrent: maxConcurrentRunsFromEnv(process.env),

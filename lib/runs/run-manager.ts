@@ -11,16 +11,15 @@ import { terminalEventSeq } from "@/lib/db/queries/session-views";
 import type { AtlasDb } from "@/lib/db/types";
 import { AtlasError, errorMessage } from "@/lib/errors";
 import { emptyUsage, type EventInput, type SessionStatus, TERMINAL_STATUSES, type TrajectoryEvent } from "@/lib/trajectory";
-import type { RunOptions } from "@/lib/runtime/run";
-import type { SessionStore } from "@/lib/runtime/store";
-import type { RunResult } from "@/lib/runtime/types";
+import type { RunResult, RunTaskOptions, SessionStore } from "@/lib/compose";
+import { cancelRun, shutdownRun, stopOf } from "@/lib/runtime/stop";
 import type { RunAccepted, RunRequest } from "@/lib/sessions/api-types";
 import { LiveBus } from "./live-bus";
 import { recoverUnfinishedSessions, type RecoveryReport } from "./recovery";
 import { assertApiKeysPresent } from "./secrets";
 import { appendSystemEvent } from "./system-events";
 
-export type RunEngine = (options: RunOptions) => Promise<RunResult>;
+export type RunEngine = (options: RunTaskOptions) => Promise<RunResult>;
 export type ConfigResolver = (db: AtlasDb, ref: RunRequest["config"]) => Promise<ResolvedConfig>;
 
 export interface RunManagerOptions {
@@ -46,16 +45,13 @@ interface ActiveRun {
   metadata: Record<string, unknown>;
   resolved: ResolvedConfig;
   state: RunState;
+  /** Aborted with the stop reason (`cancelRun` / `shutdownRun`): the engine ends the session accordingly. */
   controller: AbortController;
-  /** Why the run is being stopped; "shutdown" turns the engine's `session.cancelled` into `session.interrupted`. */
-  stopReason: "cancel" | "shutdown" | null;
   /** The `session.queued` write; the engine must not start before it is stored. */
   queuedWrite: Promise<void>;
   settled: Promise<void> | null;
   /** Set while a queued run is being cancelled, so a second cancel waits for the same write. */
   cancelling: Promise<void> | null;
-  /** Events written in place of what the engine emitted (shutdown), by seq, so viewers see what is stored. */
-  replaced: Map<number, TrajectoryEvent>;
 }
 
 export const DEFAULT_MAX_CONCURRENT_RUNS = 2;
@@ -142,11 +138,9 @@ export class RunManager {
       resolved,
       state: startsNow ? "running" : "queued",
       controller: new AbortController(),
-      stopReason: null,
       queuedWrite: Promise.resolve(),
       settled: null,
       cancelling: null,
-      replaced: new Map(),
     };
     this.runs.set(sessionId, run);
     if (startsNow) {
@@ -185,8 +179,8 @@ export class RunManager {
       return { sessionId, status: "cancelled" };
     }
 
-    run.stopReason ??= "cancel";
-    run.controller.abort(new AtlasError("cancelled", "cancelled by request"));
+    // A run already stopping (a second cancel, or a shutdown first) keeps its first reason.
+    run.controller.abort(cancelRun("cancelled by request"));
     await withTimeout(run.settled ?? Promise.resolve(), this.options.cancelWaitMs ?? DEFAULT_CANCEL_WAIT_MS);
     const row = await getSessionById(db, { id: sessionId });
     return { sessionId, status: (row?.status ?? "running") as SessionStatus };
@@ -194,17 +188,14 @@ export class RunManager {
 
   /**
    * Stops accepting runs, interrupts queued ones, aborts running ones and waits (bounded) for their
-   * terminal events, which are stored as `session.interrupted` rather than `cancelled`.
+   * terminal events: the engine ends each `session.interrupted` with the shutdown reason.
    */
   async shutdown(): Promise<void> {
     this.stopping = true;
     const db = await this.options.database().catch(() => null);
     const queued = this.queue.splice(0);
     const running = [...this.runs.values()].filter((run) => run.state === "running");
-    for (const run of running) {
-      run.stopReason = "shutdown";
-      run.controller.abort(new AtlasError("cancelled", this.interruptReason("running")));
-    }
+    for (const run of running) run.controller.abort(shutdownRun(this.interruptReason("running")));
     const queuedDone = queued.map(async (run) => {
       await run.queuedWrite;
       if (db) {
@@ -256,16 +247,15 @@ export class RunManager {
   private async execute(run: ActiveRun): Promise<void> {
     await run.queuedWrite;
     const db = await this.options.database();
-    const store = this.interruptingStore(run, this.options.store(db));
     let engineError: unknown = null;
     try {
       await this.options.engine({
         task: run.task,
         config: run.resolved.config,
         sessionId: run.sessionId,
-        store,
+        store: this.options.store(db),
         signal: run.controller.signal,
-        onEvent: (event) => this.bus.publish(run.replaced.get(event.seq) ?? event),
+        onEvent: (event) => this.bus.publish(event),
         sessionMetadata: run.metadata,
         configName: run.resolved.name,
         configHash: run.resolved.hash,
@@ -278,39 +268,17 @@ export class RunManager {
     await this.ensureTerminal(db, run, engineError);
   }
 
-  /** During shutdown the engine's `session.cancelled` is stored as `session.interrupted` (same seq). */
-  private interruptingStore(run: ActiveRun, store: SessionStore): SessionStore {
-    return {
-      createSession: (input) => store.createSession(input),
-      lastSeq: (sessionId) => store.lastSeq(sessionId),
-      write: (events) =>
-        store.write(
-          events.map((event) => {
-            if (event.type !== "session.cancelled" || run.stopReason !== "shutdown") return event;
-            const replacement: TrajectoryEvent = {
-              type: "session.interrupted",
-              sessionId: event.sessionId,
-              seq: event.seq,
-              ts: event.ts,
-              actor: "system",
-              reason: this.interruptReason("running"),
-            };
-            run.replaced.set(event.seq, replacement);
-            return replacement;
-          }),
-        ),
-    };
-  }
-
   /** The engine rejects only for bad input and cannot store a terminal event when the database fails: close the session here. */
   private async ensureTerminal(db: AtlasDb, run: ActiveRun, engineError: unknown): Promise<void> {
     if ((await terminalEventSeq(db, run.sessionId)) !== null) return;
     const usage = emptyUsage();
+    const signal = run.controller.signal;
+    const stop = signal.aborted ? stopOf(signal.reason) : null;
     const terminal: EventInput =
-      run.stopReason === "shutdown"
-        ? { type: "session.interrupted", actor: "system", reason: this.interruptReason("running") }
-        : run.stopReason === "cancel"
-          ? { type: "session.cancelled", actor: "system", reason: "cancelled by request", usage, durationMs: 0 }
+      stop?.kind === "shutdown"
+        ? { type: "session.interrupted", actor: "system", reason: stop.reason }
+        : stop?.kind === "cancel"
+          ? { type: "session.cancelled", actor: "system", reason: stop.reason, usage, durationMs: 0 }
           : {
               type: "session.failed",
               actor: "system",

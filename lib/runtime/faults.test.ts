@@ -6,9 +6,9 @@ import { describe, expect, it } from "vitest";
 import { scriptedLlmPerFile } from "@/lib/llm/scripted/testing";
 import type { ScriptReply, ScriptRule } from "@/lib/llm/scripted/types";
 import type { EventOf, TrajectoryEvent } from "@/lib/trajectory";
-import { run } from "./run";
 import { functionAgent, modeOf } from "./testing/agents";
 import { TEST_ENV, testConfig } from "./testing/config";
+import { runEngine } from "./testing/engine";
 import { agreeingJudges, keepPlanReview, validVerdict } from "./testing/scripts";
 
 const server = scriptedLlmPerFile();
@@ -25,10 +25,9 @@ const agent = () =>
 async function runWith(rules: ScriptRule[], llmTimeoutSeconds = 10) {
   server.setRules(rules);
   const events: TrajectoryEvent[] = [];
-  const result = await run({
+  const result = await runEngine({
     task: "What is six times seven?",
     config: testConfig({ llmUrl: server.url, llmTimeoutSeconds }),
-    store: null,
     env: TEST_ENV,
     adapter: agent(),
     onEvent: (event) => events.push(event),

@@ -7,9 +7,10 @@ import { describe, expect, it } from "vitest";
 import { scriptedLlmPerFile } from "@/lib/llm/scripted/testing";
 import type { ScriptRule } from "@/lib/llm/scripted/types";
 import type { EventOf, TrajectoryEvent } from "@/lib/trajectory";
-import { run } from "./run";
+import type { StepTimer } from "./step-runner";
 import { functionAgent, isStepCall, modeOf, waitOrCancel, type AgentHandler } from "./testing/agents";
 import { TEST_ENV, testConfig } from "./testing/config";
+import { latch, manualStepTimer, runEngine } from "./testing/engine";
 import { agreeingJudges, isJudgeRequest, judgeReply, keepPlanReview, userPayload, validVerdict } from "./testing/scripts";
 
 const server = scriptedLlmPerFile();
@@ -19,9 +20,12 @@ interface Scenario {
   agent: AgentHandler;
   orchestration?: Record<string, unknown>;
   signal?: AbortSignal;
+  /** Sees each event as it is stored. */
+  onEvent?: (event: TrajectoryEvent) => void;
+  stepTimer?: StepTimer;
 }
 
-async function runScenario({ rules, agent: handler, orchestration, signal }: Scenario) {
+async function runScenario({ rules, agent: handler, orchestration, signal, onEvent, stepTimer }: Scenario) {
   server.setRules(rules);
   const agent = functionAgent(handler);
   const events: TrajectoryEvent[] = [];
@@ -29,14 +33,17 @@ async function runScenario({ rules, agent: handler, orchestration, signal }: Sce
     llmUrl: server.url,
     extra: { orchestration: { max_retries: 1, ...orchestration } },
   });
-  const result = await run({
+  const result = await runEngine({
     task: "Summarise datasets A and B",
     config,
-    store: null,
     env: TEST_ENV,
     adapter: agent,
-    onEvent: (event) => events.push(event),
+    onEvent: (event) => {
+      events.push(event);
+      onEvent?.(event);
+    },
     ...(signal ? { signal } : {}),
+    ...(stepTimer ? { stepTimer } : {}),
   });
   const ofType = <T extends TrajectoryEvent["type"]>(type: T) =>
     events.filter((event): event is EventOf<T> => event.type === type);
@@ -275,10 +282,15 @@ describe("the failure rule", () => {
   });
 
   it("fails a step that exceeds step_timeout_seconds across its attempts and skips its dependents", async () => {
+    // Step 1 never answers; its time runs out once step 2 has finished, whatever the clock says.
+    const clock = manualStepTimer();
     const { result, ofType } = await runScenario({
       rules: [keepPlanReview(), validVerdict, agreeingJudges()],
-      // Long enough for step 2 to finish on a busy machine; step 1 never answers.
       orchestration: { step_timeout_seconds: 3 },
+      stepTimer: clock.timer,
+      onEvent: (event) => {
+        if (event.type === "step.finished" && event.stepId === 2) clock.fire(1);
+      },
       agent: async (call) => {
         const mode = modeOf(call.metadata);
         if (mode === "planning") return threeStepPlan;
@@ -302,6 +314,11 @@ describe("the failure rule", () => {
   it("runs at most max_parallel_steps steps at once", async () => {
     let running = 0;
     let peak = 0;
+    // The first two step calls wait for each other, so two surely overlap; later ones pass straight through.
+    const firstTwo = latch(2);
+    // Steps started and not yet finished, in the order the engine emitted the events.
+    let inFlight = 0;
+    let peakInFlight = 0;
     const wide = JSON.stringify({ steps: [1, 2, 3, 4, 5].map((id) => ({ id, description: `Part ${id}` })) });
     const { result } = await runScenario({
       rules: [keepPlanReview(), validVerdict, agreeingJudges()],
@@ -312,13 +329,18 @@ describe("the failure rule", () => {
         if (mode === "synthesis") return "done";
         running += 1;
         peak = Math.max(peak, running);
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await firstTwo.enter();
         running -= 1;
         return "part done";
+      },
+      onEvent: (event) => {
+        if (event.type === "step.started") peakInFlight = Math.max(peakInFlight, ++inFlight);
+        if (event.type === "step.finished") inFlight -= 1;
       },
     });
     expect(result.status).toBe("succeeded");
     expect(peak).toBe(2);
+    expect(peakInFlight).toBe(2);
   });
 });
 

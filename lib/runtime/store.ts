@@ -1,6 +1,6 @@
 /**
  * Where a run persists its session and events. The engine knows only this interface; the database
- * implementation lives in lib/db/session-store.ts.
+ * implementation lives in lib/db/session-store.ts, and the composition root (lib/compose) picks one.
  */
 import type { TrajectoryEvent } from "@/lib/trajectory";
 
@@ -18,3 +18,13 @@ export interface SessionStore {
   /** Stores events in order (and whatever they imply); resolves once all of them are durable. */
   write(events: readonly TrajectoryEvent[]): Promise<void>;
 }
+
+/**
+ * The store that keeps nothing (`atlas run --no-store`, benchmarks): the session gets id 0 (or the id
+ * the caller gives), every write succeeds at once, and the run reports `sessionId: null`.
+ */
+export const noSessionStore: SessionStore = Object.freeze({
+  createSession: async () => ({ id: 0 }),
+  lastSeq: async () => 0,
+  write: async () => undefined,
+});

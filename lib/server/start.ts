@@ -1,3 +1,5 @@
+// Importing the run manager opens nothing: the database opens on the first getDatabase() call.
+import { getRunManager } from "@/lib/runs/process";
 import { installSignalHandlers } from "./shutdown";
 
 /** Everything the dashboard process does once at start-up. */
@@ -14,7 +16,6 @@ export async function startServerProcess(): Promise<void> {
  */
 async function recoverUnfinishedRuns(): Promise<void> {
   try {
-    const { getRunManager } = await import("@/lib/runs/process");
     const report = await getRunManager().recover();
     if (report.interrupted.length > 0) {
       console.log(`Marked ${report.interrupted.length} unfinished session(s) as interrupted: ${report.interrupted.join(", ")}`);

@@ -7,13 +7,12 @@
  */
 import path from "node:path";
 import { loadConfigFile } from "@/lib/config/load-file";
+import { cancelRun, runTask } from "@/lib/compose";
 import { openMigratedDatabase } from "@/lib/db/open";
-import { databaseSessionStore } from "@/lib/db/session-store";
 import { resolveDatabaseTarget } from "@/lib/db/target";
 import type { DatabaseHandle } from "@/lib/db/types";
 import { formatIssue } from "@/lib/errors";
 import { createConsoleRenderer } from "@/lib/runtime/console";
-import { run } from "@/lib/runtime/run";
 import { parseCommandArgs } from "../args";
 import { UsageError, type Command } from "../io";
 
@@ -45,17 +44,17 @@ export const runCommand: Command = async (args, io) => {
   };
 
   const controller = new AbortController();
-  const cancel = () => controller.abort("cancelled from the terminal (Ctrl-C)");
+  const cancel = () => controller.abort(cancelRun("cancelled from the terminal (Ctrl-C)"));
   process.once("SIGINT", cancel);
   process.once("SIGTERM", cancel);
   let database: DatabaseHandle | null = null;
   try {
     if (values.store !== false) database = await openMigratedDatabase(resolveDatabaseTarget(io.env));
-    const result = await run({
+    const result = await runTask({
       task: values.task,
       config: loaded.config,
       configPath,
-      store: database ? databaseSessionStore(database.db) : null,
+      store: database ? { database: database.db } : "none",
       signal: controller.signal,
       env: io.env as NodeJS.ProcessEnv,
       ...(sessionMetadata ? { sessionMetadata } : {}),

@@ -2,10 +2,10 @@
  * Test wiring for the run manager: a real engine, a test database, configs whose every LLM (agent,
  * teacher, judges) is the scripted OpenAI-compatible server.
  */
+import { runTask } from "@/lib/compose";
 import { resolveConfigForRun } from "@/lib/configs";
 import { databaseSessionStore } from "@/lib/db/session-store";
 import type { AtlasDb } from "@/lib/db/types";
-import { run } from "@/lib/runtime/run";
 import { RunManager, type RunManagerOptions } from "../run-manager";
 
 export const SCRIPTED_KEY_ENV = "ATLAS_RUNS_TEST_KEY";
@@ -48,12 +48,14 @@ export function scriptedConfigYaml(llmUrl: string, options: { keyEnv?: string; m
 export function testRunManager(db: AtlasDb, overrides: Partial<RunManagerOptions> = {}): RunManager {
   return new RunManager({
     database: async () => db,
-    engine: run,
+    engine: runTask,
     resolveConfig: resolveConfigForRun,
     store: databaseSessionStore,
     maxConcurrent: 2,
     env: { [SCRIPTED_KEY_ENV]: "test-key" },
-    shutdownGraceMs: 3_000,
+    // Generous: on a loaded machine a late terminal write must not look like a run that never stopped.
+    shutdownGraceMs: 30_000,
+    cancelWaitMs: 30_000,
     ...overrides,
   });
 }

@@ -6,17 +6,17 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEMO_GUIDANCE } from "@/lib/llm/scripted/demo-script";
 import type { EventOf, TrajectoryEvent } from "@/lib/trajectory";
-import { run } from "./run";
+import { runTask } from "./run-task";
 
 const DEMO_CONFIG = path.resolve(import.meta.dirname, "../../configs/examples/demo_offline.yaml");
 
 describe("offline demo", () => {
   it("plans, reviews, retries with guidance, escalates to the arbiter and answers — with no API key", async () => {
     const events: TrajectoryEvent[] = [];
-    const result = await run({
+    const result = await runTask({
       task: "Plan a team offsite",
       configPath: DEMO_CONFIG,
-      store: null,
+      store: "none",
       env: {} as NodeJS.ProcessEnv,
       onEvent: (event) => events.push(event),
     });

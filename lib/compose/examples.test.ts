@@ -9,15 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AtlasConfig } from "@/lib/config";
 import { loadConfigFile } from "@/lib/config/load-file";
 import { guidanceNotes, plans, sessions, stepAttempts, stepResults, trajectoryEvents } from "@/lib/db/schema";
-import { databaseSessionStore } from "@/lib/db/session-store";
 import { availableDrivers, createTestDatabase, type TestDatabase } from "@/lib/db/testing/databases";
 import { startScriptedLlm } from "@/lib/llm/scripted/server";
 import type { ScriptedLlm, ScriptRule } from "@/lib/llm/scripted/types";
 import type { EventOf, TrajectoryEvent } from "@/lib/trajectory";
-import { run } from "./run";
-import { startHttpAgent, type HttpAgent } from "./testing/http-agent";
-import { agreeingJudges, keepPlanReview, validVerdict } from "./testing/scripts";
-import type { RunResult } from "./types";
+import { startHttpAgent, type HttpAgent } from "@/lib/runtime/testing/http-agent";
+import { agreeingJudges, keepPlanReview, validVerdict } from "@/lib/runtime/testing/scripts";
+import type { RunResult } from "@/lib/runtime/types";
+import { runTask } from "./run-task";
 
 const EXAMPLES = path.resolve(import.meta.dirname, "../../configs/examples");
 const ENV = {
@@ -132,12 +131,12 @@ for (const { driver, skip } of await availableDrivers()) {
       it(`runs ${example.name} and stores what it emitted`, async () => {
         llm.setRules([...teacherAndJudgeRules(), ...agentModelRules]);
         const events: TrajectoryEvent[] = [];
-        const result = await run({
+        const result = await runTask({
           task: "Help a customer who cannot log in",
           config: await example.config(),
           baseDir: EXAMPLES,
           configName: example.file,
-          store: databaseSessionStore(database.db),
+          store: { database: database.db },
           env: ENV,
           onEvent: (event) => events.push(event),
         });

@@ -1,52 +1,15 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AtlasError } from "@/lib/errors";
+import { describe, expect, it } from "vitest";
 import { startScriptedLlm } from "@/lib/llm/scripted/server";
+import { configuredCollaborators } from "@/lib/compose/collaborators";
 import type { TrajectoryEvent } from "@/lib/trajectory";
-import { run } from "./run";
+import { runSession } from "./run-session";
 import type { SessionStore } from "./store";
 import { functionAgent, modeOf } from "./testing/agents";
 import { TEST_ENV, testConfig } from "./testing/config";
+import { runEngine } from "./testing/engine";
 import { agreeingJudges, keepPlanReview, validVerdict } from "./testing/scripts";
 
-let scratch: string;
-beforeAll(async () => {
-  scratch = await mkdtemp(path.join(tmpdir(), "atlas-run-"));
-});
-afterAll(async () => {
-  await rm(scratch, { recursive: true, force: true });
-});
-
-describe("run() input", () => {
-  it("rejects an empty task before creating anything", async () => {
-    await expect(run({ task: "  ", config: testConfig({ llmUrl: "http://127.0.0.1:9/v1" }), store: null })).rejects.toMatchObject({
-      code: "invalid_input",
-      message: "task must be a non-empty string",
-    });
-  });
-
-  it("rejects an invalid config file with its issues and positions", async () => {
-    const file = path.join(scratch, "bad.yaml");
-    await writeFile(file, "agent:\n  type: telepathy\n");
-    const error = await run({ task: "t", configPath: file, store: null }).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(AtlasError);
-    expect(error).toMatchObject({ code: "invalid_config" });
-    expect((error as AtlasError).issues?.length).toBeGreaterThan(0);
-    const message = (error as AtlasError).message;
-    expect(message.startsWith(`invalid configuration ${file}:\n`)).toBe(true);
-    expect(message).toContain(`\n${file}:2:9 agent.type: type must be one of`);
-  });
-
-  it("names a missing config file", async () => {
-    await expect(run({ task: "t", configPath: path.join(scratch, "nope.yaml"), store: null })).rejects.toThrow(
-      /configuration file not found/,
-    );
-  });
-});
-
-describe("run() failures after the session started", () => {
+describe("runSession() failures after the session started", () => {
   it("records a failed session (not a rejection) when the store fails mid-run and reports why", async () => {
     const store: SessionStore = {
       createSession: async () => ({ id: 41 }),
@@ -56,7 +19,7 @@ describe("run() failures after the session started", () => {
       },
     };
     const events: TrajectoryEvent[] = [];
-    const result = await run({
+    const result = await runEngine({
       task: "t",
       config: testConfig({ llmUrl: "http://127.0.0.1:9/v1" }),
       store,
@@ -72,10 +35,9 @@ describe("run() failures after the session started", () => {
   it("fails the session with missing_secret when a key variable is not set", async () => {
     const agent = functionAgent(() => '{"steps": [{"id": 1, "description": "x"}]}');
     const events: TrajectoryEvent[] = [];
-    const result = await run({
+    const result = await runEngine({
       task: "t",
       config: testConfig({ llmUrl: "http://127.0.0.1:9/v1" }),
-      store: null,
       env: {} as NodeJS.ProcessEnv,
       adapter: agent,
       onEvent: (event) => events.push(event),
@@ -88,31 +50,46 @@ describe("run() failures after the session started", () => {
   });
 });
 
-describe("run() and a slow store", () => {
+describe("runSession() and a slow store", () => {
   it("sends no model request and no agent call until the events before it are on their way to the store", async () => {
     const server = await startScriptedLlm({ rules: [keepPlanReview(), validVerdict, agreeingJudges()] });
     try {
       const stored: TrajectoryEvent[] = [];
       let release!: () => void;
       const released = new Promise<void>((resolve) => (release = resolve));
-      let hanging = false;
       const store: SessionStore = {
         createSession: async () => ({ id: 7 }),
         lastSeq: async () => 0,
         write: async (events) => {
-          if (events.some((event) => event.type === "plan.drafted")) {
-            hanging = true;
-            await released;
-          }
+          if (events.some((event) => event.type === "plan.drafted")) await released;
           stored.push(...events);
         },
       };
       const agent = functionAgent((call) =>
         modeOf(call.metadata) === "planning" ? '{"steps": [{"id": 1, "description": "Count the rows"}]}' : "42 rows",
       );
-      const running = run({ task: "Count rows", config: testConfig({ llmUrl: server.url }), store, env: TEST_ENV, adapter: agent });
-      while (!hanging) await new Promise((resolve) => setTimeout(resolve, 5));
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      const config = testConfig({ llmUrl: server.url });
+      let reviewAnswered!: () => void;
+      const reviewReply = new Promise<void>((resolve) => (reviewAnswered = resolve));
+      const build = configuredCollaborators(config, { env: TEST_ENV, adapter: agent });
+      const running = runSession({
+        task: "Count rows",
+        config,
+        store,
+        // The test's view of the engine's LLM calls: it learns when the plan review's reply arrived.
+        collaborators: (hooks) =>
+          build({
+            ...hooks,
+            recordLlmCall: (record) => {
+              hooks.recordLlmCall(record);
+              if (record.stage === "plan_review") reviewAnswered();
+            },
+          }),
+      });
+      await reviewReply;
+      // One turn of the event loop: everything the reply set off in-process has run, so the engine is
+      // parked wherever it waits (it must wait for the store before the step's agent call).
+      await new Promise((resolve) => setImmediate(resolve));
       // The plan review went out while plan.drafted was being written; the step waits behind that write.
       expect(server.requests.map((request) => request.callerRole)).toEqual(["plan_review"]);
       expect(agent.calls.map((call) => modeOf(call.metadata))).toEqual(["planning"]);

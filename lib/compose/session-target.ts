@@ -1,0 +1,20 @@
+/** Where a run keeps its session: the process database, a database the caller opened, a store, or nowhere. */
+import { getDatabase } from "@/lib/db/client";
+import { databaseSessionStore } from "@/lib/db/session-store";
+import type { AtlasDb } from "@/lib/db/types";
+import { noSessionStore, type SessionStore } from "@/lib/runtime/store";
+
+export type SessionTarget =
+  /** The process-wide database (DATABASE_URL, else PGlite in ATLAS_DATA_DIR), opened and migrated on first use. */
+  | "process-database"
+  /** Nothing is stored; the run reports `sessionId: null`. */
+  | "none"
+  | { database: AtlasDb }
+  | SessionStore;
+
+export async function sessionStoreFor(target: SessionTarget): Promise<SessionStore> {
+  if (target === "none") return noSessionStore;
+  if (target === "process-database") return databaseSessionStore((await getDatabase()).db);
+  if ("database" in target) return databaseSessionStore(target.database);
+  return target;
+}
