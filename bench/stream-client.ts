@@ -4,7 +4,7 @@
  *
  *   npx tsx bench/stream-client.ts <url> <event count>
  */
-import { parseSseStream } from "@/lib/runs/sse";
+import { parseSseStream } from "@/lib/http/sse";
 
 const [url, countText] = process.argv.slice(2);
 const count = Number(countText);

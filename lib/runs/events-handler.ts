@@ -12,7 +12,7 @@ import { errorResponse, parseIdParam } from "@/lib/http/respond";
 import type { TrajectoryEvent } from "@/lib/trajectory";
 import { sessionEventStream, type Clock, type SessionEventSource } from "./event-stream";
 import type { LiveBus } from "./live-bus";
-import { formatSseComment, formatSseFrame } from "./sse";
+import { formatSseComment, formatSseFrame } from "@/lib/http/sse";
 
 export interface EventsHandlerDeps {
   database(): Promise<AtlasDb>;
