@@ -115,6 +115,7 @@ def helper():
 helper()
 `;
 
+const SERVER_ONLY_HOOKS = path.join(process.cwd(), "lib", "server", "server-only-hooks.mjs");
 let baseDir: string;
 const adapters: PythonAgentAdapter[] = [];
 
@@ -454,7 +455,7 @@ console.log(reply.text);
 // No close(): Node must still end on its own, and take the worker with it.
 `,
     );
-    const host = spawn(process.execPath, ["--import", "tsx", scriptPath], { cwd: process.cwd() });
+    const host = spawn(process.execPath, ["--import", "tsx", "--import", SERVER_ONLY_HOOKS, scriptPath], { cwd: process.cwd() });
     let output = "";
     let errors = "";
     host.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -1,6 +1,7 @@
 /**
  * Example configs: read-only YAML files under configs/examples (ATLAS_CONFIGS_DIR overrides the folder).
  */
+import "server-only";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { AtlasError, errorMessage } from "@/lib/errors";

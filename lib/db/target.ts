@@ -1,3 +1,4 @@
+import "server-only";
 import path from "node:path";
 import { AtlasError } from "@/lib/errors";
 import { readEnv } from "@/lib/server/env";

@@ -4,6 +4,7 @@
  * status (unknown session, bad cursor) happens before the stream starts; later failures become a
  * `stream.error` frame.
  */
+import "server-only";
 import { getSessionById } from "@/lib/db/queries/sessions";
 import { listSessionEvents, terminalEventSeq } from "@/lib/db/queries/session-views";
 import type { AtlasDb } from "@/lib/db/types";

@@ -8,6 +8,7 @@
  * NEXT_PHASE); HOME; and the settings of tests and benchmarks (ATLAS_TEST_*, E2E_*, BENCH_*).
  * The README's Environment table lists exactly these variables (env.test.ts checks it).
  */
+import "server-only";
 import { z } from "zod";
 import type { Environment } from "@/lib/config/env-refs";
 import { AtlasError } from "@/lib/errors";

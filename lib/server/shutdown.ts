@@ -3,6 +3,7 @@
  * manager marks live sessions before the database closes), then the process exits.
  * Kept on globalThis because Next bundles instrumentation and routes as separate module graphs.
  */
+import "server-only";
 import { readEnv } from "./env";
 
 type Hook = { order: number; run: () => Promise<void> };
