@@ -2,7 +2,7 @@
  * Orchestration overhead of the engine: wall time of a run divided by the critical path of its LLM
  * round trips (what the run would take if the engine itself cost nothing).
  *
- *   npx tsx bench/engine.ts
+ *   npm run bench -- bench/engine.ts
  *
  * Scenario: a 6-step plan in 3 levels (1,2 → 3,4 → 5,6), steps 2 and 5 retried once after teacher
  * guidance, both judges (3 temperatures each) on every accepted attempt, against the scripted

@@ -4,7 +4,7 @@
  * them out with `psql \copy`. Both read the same scratch PostgreSQL database, seeded with INSERT … SELECT
  * generate_series (not through the engine), dropped at the end.
  *
- *   npx tsx bench/export.ts [--sessions 1000,10000] [--runs 1]
+ *   npm run bench -- bench/export.ts [--sessions 1000,10000] [--runs 1]
  *
  * Targets: throughput ratio (ours ÷ baseline, sessions/s) ≥ 0.5 and our peak RSS < 300 MB at every size.
  */

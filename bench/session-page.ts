@@ -12,7 +12,7 @@
  * Prints medians, the big ÷ small ratios (target < 3×) and the absolute times (target < 2 s).
  *
  *   npx next build   # once: the bench serves the production build in .next
- *   npx tsx bench/session-page.ts [--steps 300] [--events 20000] [--runs 5] [--keep]
+ *   npm run bench -- bench/session-page.ts [--steps 300] [--events 20000] [--runs 5] [--keep]
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";

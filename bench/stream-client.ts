@@ -2,9 +2,9 @@
  * The SSE client of bench/stream.ts, in its own process so its reads do not wait for the server's
  * event loop. Prints one JSON line: the arrival time (ms since the epoch, sub-ms precision) of each seq.
  *
- *   npx tsx bench/stream-client.ts <url> <event count>
+ *   npm run bench -- bench/stream-client.ts <url> <event count>
  */
-import { parseSseStream } from "@/lib/runs/sse";
+import { parseSseStream } from "@/lib/http/sse";
 
 const [url, countText] = process.argv.slice(2);
 const count = Number(countText);

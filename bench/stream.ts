@@ -13,7 +13,7 @@
  * Prints p50/p99 latency (emit → received, and stored → received) and the throughput ratio
  * streaming ÷ baseline. Targets: p99 < 50 ms, ratio ≥ 0.5.
  *
- *   npx tsx bench/stream.ts [--events 10000] [--clients 1] [--drivers pglite,postgres]
+ *   npm run bench -- bench/stream.ts [--events 10000] [--clients 1] [--drivers pglite,postgres]
  */
 import { spawn } from "node:child_process";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";

@@ -1,14 +1,16 @@
 import { expect, test } from "@playwright/test";
 import { DEMO_CONFIG } from "./fixtures/e2e-env";
-import { MARKERS } from "./fixtures/scripted-rules";
-import { startRun, unique, waitForStatus } from "./fixtures/session-helpers";
+import { holdMarker, MARKERS } from "./fixtures/scripted-rules";
+import { openHold, startRun, unique, waitForStatus } from "./fixtures/session-helpers";
 
 test("the overview shows runs in progress live, then the finished run with totals and charts", async ({ page, request }) => {
-  const task = `Overview check ${MARKERS.paced} ${unique()}`;
+  const hold = unique();
+  const task = `Overview check ${MARKERS.paced} ${holdMarker(hold)}`;
   const sessionId = await startRun(request, "e2e/module-agent", task);
   await page.goto("/");
   const running = page.getByTestId("running-sessions");
   await expect(running.getByTestId(`session-row-${sessionId}`)).toBeVisible();
+  await openHold(hold);
   // It leaves "in progress" without a reload (the overview polls while runs are active).
   await waitForStatus(request, sessionId, ["succeeded"]);
   await expect(page.getByTestId("no-running")).toBeVisible({ timeout: 15_000 });

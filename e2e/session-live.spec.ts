@@ -1,12 +1,13 @@
 import { expect, test, type Page } from "@playwright/test";
 import { DEMO_CONFIG } from "./fixtures/e2e-env";
-import { MARKERS } from "./fixtures/scripted-rules";
+import { holdMarker, MARKERS } from "./fixtures/scripted-rules";
 import {
   collectPageErrors,
   completeEventLogSeqs,
   expandStep,
   expectOneToN,
   launchFromForm,
+  openHold,
   sessionStatus,
   unique,
 } from "./fixtures/session-helpers";
@@ -85,10 +86,12 @@ test("the offline demo launches from the form and is watched to the end", async 
 for (const config of ["e2e/module-agent", "e2e/http-agent", "e2e/python-agent"]) {
   test(`a run with ${config} (scripted OpenAI-compatible server) shows plan, retry, judges and arbiter live`, async ({ page }) => {
     const errors = collectPageErrors(page);
-    await launchFromForm(page, config, `Choose a CI provider ${MARKERS.steady} ${unique()}`);
+    const hold = unique();
+    await launchFromForm(page, config, `Choose a CI provider ${MARKERS.steady} ${holdMarker(hold)}`);
     // Live: the page shows the run in progress, then its end without a reload.
     await expect(sessionStatus(page)).toHaveText(/queued|running/);
     await expect(page.getByTestId("stream-state")).toHaveAttribute("data-state", "open");
+    await openHold(hold);
     await expectTheScriptedRun(page, { toolCall: false });
     expect(errors).toEqual([]);
   });

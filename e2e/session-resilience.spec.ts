@@ -1,11 +1,12 @@
 import { expect, test } from "@playwright/test";
-import { MARKERS, XSS_PAYLOAD } from "./fixtures/scripted-rules";
+import { holdMarker, MARKERS, XSS_PAYLOAD } from "./fixtures/scripted-rules";
 import {
   collectPageErrors,
   completeEventLogSeqs,
   expandStep,
   expectOneToN,
   launchFromForm,
+  openHold,
   sessionStatus,
   unique,
 } from "./fixtures/session-helpers";
@@ -14,7 +15,8 @@ test("a reload mid-run resumes from the snapshot without losing or doubling even
   page,
   browser,
 }) => {
-  const sessionId = await launchFromForm(page, "e2e/module-agent", `Migrate the wiki ${MARKERS.paced} ${unique()}`);
+  const hold = unique();
+  const sessionId = await launchFromForm(page, "e2e/module-agent", `Migrate the wiki ${MARKERS.paced} ${holdMarker(hold)}`);
   const lastSeq = () => page.getByTestId("session-page").getAttribute("data-last-seq").then(Number);
   await expect.poll(lastSeq, { timeout: 30_000 }).toBeGreaterThan(5);
   await expect(sessionStatus(page)).toHaveText("running");
@@ -26,6 +28,7 @@ test("a reload mid-run resumes from the snapshot without losing or doubling even
 
   await page.reload();
   await expect(sessionStatus(page)).toHaveText("running");
+  await openHold(hold);
   await expect(sessionStatus(page)).toHaveText("succeeded", { timeout: 60_000 });
   await expect(sessionStatus(secondTab)).toHaveText("succeeded", { timeout: 60_000 });
 

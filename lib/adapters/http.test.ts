@@ -308,9 +308,10 @@ describe("http adapter cancellation", () => {
     controller.abort();
     const error = await rejection(pending);
     expect(error.code).toBe("cancelled");
-    // A retry would have been sent immediately (backoff 0); give it a moment to show up.
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(server.requests).toHaveLength(1);
+    // A retry would have been sent at once (backoff 0), so before a call this test starts only now.
+    server.respond((_request, response) => json(response, 200, { output: "after" }));
+    await expect(invoke(config, { mode: "planning" }, { prompt: "after the cancel" })).resolves.toEqual({ text: "after" });
+    expect(server.requests.map((request) => (request.body as { prompt: string }).prompt)).toEqual(["the prompt", "after the cancel"]);
   });
 
   it("rejects at once when aborted during the backoff sleep", async () => {

@@ -57,6 +57,7 @@ export function* numbers() {
 }
 
 export async function* endless() {
+  globalThis.__atlasEntered?.();
   try {
     for (;;) {
       yield ".";
@@ -64,14 +65,17 @@ export async function* endless() {
     }
   } finally {
     globalThis.__atlasEndlessClosed = true;
+    globalThis.__atlasClosed?.();
   }
 }
 
 export function ignoresSignal() {
+  globalThis.__atlasEntered?.();
   return new Promise(() => {});
 }
 
 export function seesSignal(prompt, metadata, { signal }) {
+  globalThis.__atlasEntered?.();
   return new Promise((resolve) => signal.addEventListener("abort", () => {
     globalThis.__atlasSignalSeen = true;
     resolve("too late");
@@ -225,11 +229,20 @@ describe("module adapter results", () => {
   });
 });
 
+/** Latches the agents above release: `__atlasEntered` once the function runs, `__atlasClosed` once the iterable closed. */
+function agentLatch(name: "__atlasEntered" | "__atlasClosed"): Promise<void> {
+  return new Promise((resolve) => {
+    (globalThis as Record<string, unknown>)[name] = () => resolve();
+  });
+}
+
 describe("module adapter cancellation", () => {
   it("rejects at once even when the function ignores its signal", async () => {
     const controller = new AbortController();
+    const entered = agentLatch("__atlasEntered");
     const pending = invokeAdapter(moduleAdapter("agents.mjs", "ignoresSignal"), "p", { signal: controller.signal });
-    setTimeout(() => controller.abort(), 10);
+    await entered;
+    controller.abort();
     expect((await rejection(pending)).code).toBe("cancelled");
   });
 
@@ -237,8 +250,10 @@ describe("module adapter cancellation", () => {
     const globals = globalThis as { __atlasSignalSeen?: boolean };
     globals.__atlasSignalSeen = false;
     const controller = new AbortController();
+    const entered = agentLatch("__atlasEntered");
     const pending = invokeAdapter(moduleAdapter("agents.mjs", "seesSignal"), "p", { signal: controller.signal });
-    setTimeout(() => controller.abort(), 10);
+    await entered;
+    controller.abort();
     expect((await rejection(pending)).code).toBe("cancelled");
     expect(globals.__atlasSignalSeen).toBe(true);
   });
@@ -247,12 +262,13 @@ describe("module adapter cancellation", () => {
     const globals = globalThis as { __atlasEndlessClosed?: boolean };
     globals.__atlasEndlessClosed = false;
     const controller = new AbortController();
+    const entered = agentLatch("__atlasEntered");
+    const closed = agentLatch("__atlasClosed");
     const pending = invokeAdapter(moduleAdapter("agents.mjs", "endless"), "p", { signal: controller.signal });
-    setTimeout(() => controller.abort(), 30);
+    await entered;
+    controller.abort();
     expect((await rejection(pending)).code).toBe("cancelled");
-    for (let waited = 0; waited < 5_000 && !globals.__atlasEndlessClosed; waited += 10) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await closed;
     expect(globals.__atlasEndlessClosed).toBe(true);
   });
 

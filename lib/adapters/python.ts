@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import type { PythonAgentConfig } from "@/lib/config";
 import { AtlasError } from "@/lib/errors";
 import { childEnv } from "@/lib/server/child-env";
+import { readEnv } from "@/lib/server/env";
 import { cancelledError, raceWithAbort, throwIfCancelled } from "./abort";
 import type { AdapterContext, AgentAdapter, AgentCall, AgentReply } from "./types";
 
@@ -66,7 +67,7 @@ export function createPythonAdapter(config: PythonAgentConfig, context: AdapterC
     search_paths: [path.resolve(context.baseDir, config.working_directory ?? ".")],
   };
   const options: WorkerOptions = {
-    interpreter: context.env.ATLAS_PYTHON || "python3",
+    interpreter: readEnv("ATLAS_PYTHON", context.env),
     cwd: context.baseDir,
     env: childEnv(context.env, { PYTHONUNBUFFERED: "1", PYTHONIOENCODING: "utf-8" }),
   };

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The `atlas` command runs straight from the TypeScript sources (no build step) through tsx.
+import "../server/server-only-hooks.mjs";
 import { fileURLToPath } from "node:url";
 import { register } from "tsx/esm/api";
 

@@ -1,4 +1,5 @@
 import { errorMessage, isAtlasError } from "@/lib/errors";
+import { readEnv } from "@/lib/server/env";
 import { processIO, UsageError, type Command, type CommandIO } from "./io";
 
 interface CommandEntry {
@@ -88,7 +89,7 @@ export async function main(argv: string[], io: CommandIO = processIO()): Promise
       return 1;
     }
     io.stderr(`atlas ${name}: ${errorMessage(error)}\n`);
-    if (io.env.ATLAS_DEBUG) io.stderr(`${(error as Error).stack ?? ""}\n`);
+    if (readEnv("ATLAS_DEBUG", io.env)) io.stderr(`${(error as Error).stack ?? ""}\n`);
     return 1;
   }
 }

@@ -1,9 +1,11 @@
 /**
  * Example configs: read-only YAML files under configs/examples (ATLAS_CONFIGS_DIR overrides the folder).
  */
+import "server-only";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { AtlasError, errorMessage } from "@/lib/errors";
+import { readEnv } from "@/lib/server/env";
 import { exampleName, isExampleStem } from "./names";
 
 export interface ExampleFile {
@@ -17,7 +19,7 @@ const EXTENSION = ".yaml";
 
 /** Read at call time so tests and the CLI can point it elsewhere. */
 export function examplesDir(): string {
-  const configured = process.env.ATLAS_CONFIGS_DIR;
+  const configured = readEnv("ATLAS_CONFIGS_DIR");
   // Examples are read from the install at run time; the bundler must not trace (copy) them into the build.
   if (configured) return path.resolve(/* turbopackIgnore: true */ configured);
   return path.join(/* turbopackIgnore: true */ process.cwd(), "configs", "examples");

@@ -1,3 +1,4 @@
+import "server-only";
 import { createHash } from "node:crypto";
 
 /** sha256 of the exact YAML text: the identity a session is pinned to. */

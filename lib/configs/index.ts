@@ -2,6 +2,8 @@
  * Server-side configs API (Node only: reads files, hashes, queries the database).
  * Browser code imports `./types`, `./names` and `./line-diff` directly.
  */
+import "server-only";
+
 export {
   getConfig,
   getConfigVersion,

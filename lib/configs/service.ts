@@ -2,6 +2,7 @@
  * Saved configs (immutable versions in the database) and example configs (read-only files), and the one
  * function the run manager calls to turn a config reference into validated, version-pinned content.
  */
+import "server-only";
 import type { AtlasConfig } from "@/lib/config";
 import { parseConfigText } from "@/lib/config";
 import {

@@ -1,3 +1,4 @@
+import "server-only";
 import { onShutdown } from "@/lib/server/shutdown";
 import { openMigratedDatabase } from "./open";
 import { resolveDatabaseTarget } from "./target";

@@ -1,7 +1,9 @@
+import "server-only";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
+import { readEnv } from "@/lib/server/env";
 import { queryRows } from "./raw";
 import type { AtlasDb } from "./types";
 
@@ -12,7 +14,7 @@ interface Journal {
 /** The generated migrations folder, found from the env, this file, or the working directory. */
 export function migrationsFolder(): string {
   const candidates = [
-    process.env.ATLAS_MIGRATIONS_DIR,
+    readEnv("ATLAS_MIGRATIONS_DIR"),
     safeFileDir("../../drizzle"),
     path.resolve(process.cwd(), "drizzle"),
   ].filter((candidate): candidate is string => Boolean(candidate));

@@ -1,3 +1,4 @@
+import "server-only";
 import { AtlasError, errorMessage, isAtlasError } from "@/lib/errors";
 import { describeTarget, type DatabaseTarget } from "./target";
 import type { DatabaseHandle } from "./types";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { SQLWrapper } from "drizzle-orm";
 import type { Queryable } from "./types";
 

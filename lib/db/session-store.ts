@@ -2,6 +2,7 @@
  * The database implementation of the engine's SessionStore: sessions rows plus appendEvents, which
  * writes events and projects them into plans/step rows, a burst of events in one statement.
  */
+import "server-only";
 import { AtlasError } from "@/lib/errors";
 import type { SessionStore } from "@/lib/runtime/store";
 import { appendEvents } from "./queries/events";

@@ -1,5 +1,7 @@
+import "server-only";
 import path from "node:path";
 import { AtlasError } from "@/lib/errors";
+import { readEnv } from "@/lib/server/env";
 
 export type DriverName = "pglite" | "postgres" | "neon";
 
@@ -11,8 +13,6 @@ export interface DatabaseTarget {
   dataDir?: string;
 }
 
-export const DEFAULT_DATA_DIR = ".atlas/pgdata";
-
 /**
  * Driver selection (ARCHITECTURE.md): no DATABASE_URL → embedded PGlite in ATLAS_DATA_DIR;
  * a Neon host or ATLAS_DB_DRIVER=neon → Neon serverless; any other postgres:// URL → node-postgres.
@@ -21,13 +21,10 @@ export function resolveDatabaseTarget(
   env: Readonly<Record<string, string | undefined>> = process.env,
   databaseUrl?: string,
 ): DatabaseTarget {
-  const url = (databaseUrl ?? env.DATABASE_URL ?? "").trim();
-  const forced = (env.ATLAS_DB_DRIVER ?? "").trim().toLowerCase();
-  if (forced && forced !== "pglite" && forced !== "postgres" && forced !== "neon") {
-    throw new AtlasError("invalid_input", `ATLAS_DB_DRIVER must be pglite, postgres or neon (got "${env.ATLAS_DB_DRIVER}")`);
-  }
+  const url = databaseUrl !== undefined ? databaseUrl.trim() : (readEnv("DATABASE_URL", env) ?? "");
+  const forced = readEnv("ATLAS_DB_DRIVER", env);
   if (!url || forced === "pglite") {
-    const dataDir = env.ATLAS_DATA_DIR?.trim() || DEFAULT_DATA_DIR;
+    const dataDir = readEnv("ATLAS_DATA_DIR", env);
     return { driver: "pglite", dataDir: dataDir.startsWith("memory://") ? dataDir : path.resolve(/* turbopackIgnore: true */ dataDir) };
   }
   if (!/^postgres(ql)?:\/\//i.test(url)) {

@@ -1,3 +1,4 @@
+import "server-only";
 import { getDatabase } from "@/lib/db/client";
 import { appliedMigrationCount, knownMigrations } from "@/lib/db/migrations";
 import { errorMessage } from "@/lib/errors";

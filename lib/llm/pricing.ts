@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import type { Environment } from "@/lib/config/env-refs";
 import { AtlasError, errorMessage } from "@/lib/errors";
+import { readEnv } from "@/lib/server/env";
 import type { LlmUsage } from "./types";
 
 export interface ModelPrice {
@@ -82,7 +83,7 @@ const envTableCache = new Map<string, PriceTable>();
  * (`{"my-model": {"input": 1, "output": 2}}`) or the path of a JSON file with that shape.
  */
 export function priceTableFromEnv(env: Environment = process.env): PriceTable {
-  const setting = env[PRICE_TABLE_ENV]?.trim();
+  const setting = readEnv("ATLAS_PRICE_TABLE", env);
   if (!setting) return DEFAULT_PRICES;
   const cached = envTableCache.get(setting);
   if (cached) return cached;

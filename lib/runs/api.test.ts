@@ -15,7 +15,7 @@ import {
   SessionDetailSchema,
   SessionListResponseSchema,
 } from "@/lib/sessions/api-types";
-import { parseSseStream } from "./sse";
+import { parseSseStream } from "@/lib/http/sse";
 import { SCRIPTED_KEY_ENV, scriptedConfigYaml } from "./testing/harness";
 
 process.env.ATLAS_DATA_DIR = "memory://";

@@ -38,7 +38,7 @@ interface Printed {
 /** Starts the child, returns the session id and the seqs it printed once it has been killed. */
 async function runAndKill(databaseSpec: string): Promise<{ sessionId: number; printed: number[] }> {
   // Node itself runs the child (tsx as a loader, not its CLI, which would fork): SIGKILL must hit the process that writes.
-  const child = spawn(process.execPath, ["--import", "tsx", "lib/runs/testing/crash-child.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "--import", "./lib/server/server-only-hooks.mjs", "lib/runs/testing/crash-child.ts"], {
     cwd: root,
     env: { ...process.env, ATLAS_CRASH_DB: databaseSpec, ATLAS_CRASH_LLM_URL: llm.url },
     stdio: ["ignore", "pipe", "pipe"],

@@ -7,6 +7,7 @@
  * then drain the buffer skipping what the replay already gave. An event stored while we replay is
  * either in the replayed pages or in the buffer (publishing happens after storing), so nothing is lost.
  */
+import "server-only";
 import { isTerminalEvent, type TrajectoryEvent } from "@/lib/trajectory";
 
 export interface SessionEventSource {

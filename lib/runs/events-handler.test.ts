@@ -3,7 +3,7 @@ import { availableDrivers, createTestDatabase, type TestDatabase } from "@/lib/d
 import { TrajectoryEventSchema, type TrajectoryEvent } from "@/lib/trajectory";
 import { createSessionEventsHandler, type EventsHandlerDeps } from "./events-handler";
 import { LiveBus } from "./live-bus";
-import { parseSseStream } from "./sse";
+import { parseSseStream } from "@/lib/http/sse";
 import { createSyntheticSession, seedFinishedSession, syntheticEventInputs, syntheticRecorder } from "./testing/synthetic";
 
 const drivers = (await availableDrivers()).filter(({ driver }) => driver !== "neon");

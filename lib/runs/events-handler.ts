@@ -4,6 +4,7 @@
  * status (unknown session, bad cursor) happens before the stream starts; later failures become a
  * `stream.error` frame.
  */
+import "server-only";
 import { getSessionById } from "@/lib/db/queries/sessions";
 import { listSessionEvents, terminalEventSeq } from "@/lib/db/queries/session-views";
 import type { AtlasDb } from "@/lib/db/types";
@@ -12,7 +13,7 @@ import { errorResponse, parseIdParam } from "@/lib/http/respond";
 import type { TrajectoryEvent } from "@/lib/trajectory";
 import { sessionEventStream, type Clock, type SessionEventSource } from "./event-stream";
 import type { LiveBus } from "./live-bus";
-import { formatSseComment, formatSseFrame } from "./sse";
+import { formatSseComment, formatSseFrame } from "@/lib/http/sse";
 
 export interface EventsHandlerDeps {
   database(): Promise<AtlasDb>;

@@ -2,6 +2,7 @@
  * In-process fan-out of stored events to live viewers. Publishers call `publish` only after the
  * event is durable, so a subscriber never sees an event the database does not have.
  */
+import "server-only";
 import type { TrajectoryEvent } from "@/lib/trajectory";
 
 export type LiveListener = (event: TrajectoryEvent) => void;

@@ -2,6 +2,7 @@
  * Start-up recovery: a session a dead process left `queued` or `running` gets a terminal
  * `session.interrupted` event (appendEvents projects the status), so no session stays "running" forever.
  */
+import "server-only";
 import { getSessionById, listUnfinishedSessions, type UnfinishedSession } from "@/lib/db/queries/sessions";
 import type { AtlasDb } from "@/lib/db/types";
 import { errorMessage } from "@/lib/errors";

@@ -2,6 +2,7 @@
  * Up-front check that every API key a config needs is in the environment, so a run without one is
  * refused with a 400 naming the variable instead of failing minutes later on its first LLM call.
  */
+import "server-only";
 import type { AtlasConfig, LLMParameters } from "@/lib/config";
 import type { Environment } from "@/lib/config/env-refs";
 import { AtlasError } from "@/lib/errors";

@@ -2,6 +2,7 @@
  * Events the run manager writes itself (queued, cancelled-while-queued, interrupted): stamped with the
  * session's next seq and written through the same store as the engine's, so the log stays gap-free.
  */
+import "server-only";
 import { AtlasError } from "@/lib/errors";
 import { TrajectoryEventSchema, type EventInput, type TrajectoryEvent } from "@/lib/trajectory";
 import type { SessionStore } from "@/lib/runtime/store";

@@ -1,3 +1,4 @@
+import "server-only";
 import { hostname } from "node:os";
 
 /** "<host> <pid>": which process holds a lock or runs a session. */

@@ -3,6 +3,9 @@
  * manager marks live sessions before the database closes), then the process exits.
  * Kept on globalThis because Next bundles instrumentation and routes as separate module graphs.
  */
+import "server-only";
+import { readEnv } from "./env";
+
 type Hook = { order: number; run: () => Promise<void> };
 
 interface ShutdownState {
@@ -26,7 +29,7 @@ export function onShutdown(order: number, run: () => Promise<void>): () => void 
 
 export function installSignalHandlers(): void {
   const current = state();
-  if (current.installed || process.env.ATLAS_NO_SIGNAL_HANDLERS === "1") return;
+  if (current.installed || readEnv("ATLAS_NO_SIGNAL_HANDLERS")) return;
   current.installed = true;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => void shutdown(signal === "SIGINT" ? 130 : 0));

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { formatSseComment, formatSseFrame } from "@/lib/runs/sse";
+import { formatSseComment, formatSseFrame } from "@/lib/http/sse";
 import type { TrajectoryEvent } from "@/lib/trajectory";
 import { followSessionEvents, type InvalidFrame } from "./follow-events";
 import { buildSessionEvents } from "./testing/session-events";

@@ -4,7 +4,7 @@
  * events over in order without duplicates, reconnects with backoff from the last event handed over,
  * and finishes on the terminal event. Browser-safe; `fetch` is injectable.
  */
-import { parseSseStream } from "@/lib/runs/sse";
+import { parseSseStream } from "@/lib/http/sse";
 import { isTerminalEvent, TrajectoryEventSchema, type TrajectoryEvent } from "@/lib/trajectory";
 
 export type StreamState = "connecting" | "open" | "reconnecting" | "closed";

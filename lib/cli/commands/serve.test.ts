@@ -49,4 +49,12 @@ describe("atlas serve", () => {
     expect(await main(["serve"], capture.io)).toBe(1);
     expect(capture.stderr()).toContain("refusing to serve on 0.0.0.0 without ATLAS_TOKEN");
   });
+
+  it("stops before building when an environment variable is wrong, naming it", async () => {
+    const capture = captureIO({ env: { PORT: "http", ATLAS_MAX_CONCURRENT_RUNS: "0" }, cwd: project() });
+    expect(await main(["serve"], capture.io)).toBe(1);
+    expect(capture.stderr()).toContain('PORT must be a port number from 1 to 65535, got "http"');
+    expect(capture.stderr()).toContain('ATLAS_MAX_CONCURRENT_RUNS must be a positive integer, got "0"');
+    expect(capture.stderr()).not.toContain("Building the dashboard");
+  });
 });

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { AtlasError } from "@/lib/errors";
 import { childEnv } from "@/lib/server/child-env";
+import { parseEnv } from "@/lib/server/env";
 import type { Command, CommandIO } from "../io";
 
 const SOURCE_ENTRIES = ["app", "components", "lib", "public", "next.config.js", "package.json", "tsconfig.json"];
@@ -10,9 +11,11 @@ const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "::1"]);
 
 /** `npm start`: build when the sources are newer than the last build, then `next start`. */
 export const serveCommand: Command = async (_args, io) => {
-  const host = io.env.HOST?.trim() || "127.0.0.1";
-  const port = io.env.PORT?.trim() || "3000";
-  if (!LOOPBACK_HOSTS.has(host) && !io.env.ATLAS_TOKEN) {
+  // Every variable is checked here, before a build, so a wrong value stops `atlas serve` at once.
+  const env = parseEnv(io.env);
+  const host = env.HOST;
+  const port = String(env.PORT);
+  if (!LOOPBACK_HOSTS.has(host) && !env.ATLAS_TOKEN) {
     throw new AtlasError(
       "invalid_input",
       `refusing to serve on ${host} without ATLAS_TOKEN: set ATLAS_TOKEN to require a token, or keep HOST=127.0.0.1`,

@@ -1,3 +1,4 @@
+import "server-only";
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { AtlasError } from "@/lib/errors";
 import { currentProcess, pidOf, processMayBeAlive } from "@/lib/server/process-identity";

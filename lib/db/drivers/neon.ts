@@ -1,7 +1,9 @@
+import "server-only";
 import { neonConfig, Pool } from "@neondatabase/serverless";
 import { drizzle } from "drizzle-orm/neon-serverless";
 import { migrate } from "drizzle-orm/neon-serverless/migrator";
 import ws from "ws";
+import { readEnv } from "@/lib/server/env";
 import * as schema from "../schema";
 import type { DatabaseHandle } from "../types";
 import { pooledHandle } from "./pooled-handle";
@@ -13,7 +15,7 @@ import { pooledHandle } from "./pooled-handle";
 function configureNeon(env: NodeJS.ProcessEnv) {
   // Node 20 has no global WebSocket.
   neonConfig.webSocketConstructor = ws;
-  const proxy = env.ATLAS_NEON_WS_PROXY?.trim();
+  const proxy = readEnv("ATLAS_NEON_WS_PROXY", env);
   if (proxy) {
     neonConfig.wsProxy = (host, port) => `${proxy}?address=${host}:${port}`;
     neonConfig.useSecureWebSocket = false;

@@ -1,3 +1,4 @@
+import "server-only";
 import { runMigrations } from "../migrations";
 import { redactUrl, type DriverName } from "../target";
 import type { AtlasDb, DatabaseHandle } from "../types";

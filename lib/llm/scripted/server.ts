@@ -24,6 +24,12 @@ export async function startScriptedLlm(options: ScriptedLlmOptions = {}): Promis
   const sockets = new Set<Socket>();
   let nextId = 1;
   let received = 0;
+  let gates = new Map<string, Gate>();
+  const gate = (name: string): Gate => {
+    let found = gates.get(name);
+    if (!found) gates.set(name, (found = newGate()));
+    return found;
+  };
 
   const server = createServer((incoming, response) => {
     handle(incoming, response).catch((error: unknown) => {
@@ -39,6 +45,12 @@ export async function startScriptedLlm(options: ScriptedLlmOptions = {}): Promis
   async function handle(incoming: IncomingMessage, response: ServerResponse): Promise<void> {
     const arrivedAt = performance.now();
     const path = new URL(incoming.url ?? "/", "http://scripted").pathname.replace(/\/+$/, "");
+    const gateName = path.match(/\/gates\/([^/]+)$/)?.[1];
+    if (incoming.method === "POST" && gateName !== undefined) {
+      gate(decodeURIComponent(gateName)).open();
+      sendJson(response, 200, { opened: decodeURIComponent(gateName) });
+      return;
+    }
     if (incoming.method === "GET" && path.endsWith("/models")) {
       sendJson(response, 200, {
         object: "list",
@@ -47,7 +59,7 @@ export async function startScriptedLlm(options: ScriptedLlmOptions = {}): Promis
       return;
     }
     if (incoming.method !== "POST" || !path.endsWith("/chat/completions")) {
-      sendError(response, 404, `the scripted LLM serves POST /v1/chat/completions and GET /v1/models, not ${incoming.method} ${path}`);
+      sendError(response, 404, `the scripted LLM serves POST /v1/chat/completions, GET /v1/models and POST /v1/gates/<name>, not ${incoming.method} ${path}`);
       return;
     }
     const body = await readJsonBody(incoming);
@@ -113,6 +125,10 @@ export async function startScriptedLlm(options: ScriptedLlmOptions = {}): Promis
     arrivedAt: number,
   ): Promise<void> {
     if (reply.hang) return; // the socket stays open until the client aborts or close() destroys it
+    if (reply.waitFor !== undefined) {
+      const stillConnected = await openedUnlessClosed(gate(reply.waitFor), incoming);
+      if (!stillConnected) return;
+    }
     // The latency counts from the request's arrival, as a model's response time would: reading the body
     // and matching the rules happen inside it, not on top of it.
     const latency = (reply.latencyMs ?? options.defaultLatencyMs ?? 0) - (performance.now() - arrivedAt);
@@ -157,9 +173,13 @@ export async function startScriptedLlm(options: ScriptedLlmOptions = {}): Promis
     addRules(more) {
       rules.push(...more);
     },
+    openGate(name) {
+      gate(name).open();
+    },
     reset() {
       requests.length = 0;
       received = 0;
+      gates = new Map();
       rules = [...initialRules];
       uses = new Map();
     },
@@ -268,6 +288,29 @@ async function readJsonBody(incoming: IncomingMessage): Promise<Record<string, u
   } catch {
     return null;
   }
+}
+
+interface Gate {
+  opened: Promise<void>;
+  open(): void;
+}
+
+function newGate(): Gate {
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+/** Waits for the gate, and reports false if the client went away meanwhile. */
+function openedUnlessClosed(gate: Gate, incoming: IncomingMessage): Promise<boolean> {
+  return new Promise((resolve) => {
+    const onClose = () => resolve(false);
+    incoming.socket.once("close", onClose);
+    void gate.opened.then(() => {
+      incoming.socket.off("close", onClose);
+      resolve(true);
+    });
+  });
 }
 
 /** Waits, and reports false if the client went away meanwhile. */

@@ -28,6 +28,7 @@ export function scriptedLlmPerFile(options: ScriptedLlmOptions = {}): ScriptedLl
     },
     setRules: (rules) => current().setRules(rules),
     addRules: (rules) => current().addRules(rules),
+    openGate: (name) => current().openGate(name),
     reset: () => current().reset(),
     close: () => current().close(),
   };

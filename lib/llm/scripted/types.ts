@@ -44,6 +44,11 @@ export interface ScriptReply {
   empty?: true;
   /** Never answer; the connection stays open until the client gives up or the server closes. */
   hang?: true;
+  /**
+   * Hold the answer until the gate of this name is opened (`openGate`, or `POST …/gates/<name>` from
+   * another process), then answer as usual. A gate opened before the request arrives lets it through.
+   */
+  waitFor?: string;
   usage?: { prompt_tokens: number; completion_tokens: number; reasoning_tokens?: number };
 }
 
@@ -93,7 +98,9 @@ export interface ScriptedLlm {
   requests: RecordedRequest[];
   setRules(rules: ScriptRule[]): void;
   addRules(rules: ScriptRule[]): void;
-  /** Forgets recorded requests and restores the rules the server started with (with fresh `times` counts). */
+  /** Opens a gate for good: every reply waiting for it, now or later, is sent. */
+  openGate(name: string): void;
+  /** Forgets recorded requests and opened gates and restores the starting rules (with fresh `times` counts). */
   reset(): void;
   close(): Promise<void>;
 }
