@@ -2,13 +2,15 @@
  * The run manager of this server process, shared by every route (Next bundles routes as separate
  * module graphs, so the instance lives on globalThis) and stopped by the shutdown hooks.
  */
+import "server-only";
 import { runTask } from "@/lib/compose";
 import { resolveConfigForRun } from "@/lib/configs";
 import { getDatabase } from "@/lib/db/client";
 import { databaseSessionStore } from "@/lib/db/session-store";
+import { readEnv } from "@/lib/server/env";
 import { onShutdown } from "@/lib/server/shutdown";
 import type { EventsHandlerDeps } from "./events-handler";
-import { maxConcurrentRunsFromEnv, RunManager } from "./run-manager";
+import { RunManager } from "./run-manager";
 
 /** Before the database closes (order 100). */
 const STOP_RUNS_ORDER = 50;
@@ -22,7 +24,7 @@ export function getRunManager(): RunManager {
       engine: runTask,
       resolveConfig: resolveConfigForRun,
       store: databaseSessionStore,
-      maxConcurrent: maxConcurrentRunsFromEnv(process.env),
+      maxConcurrent: readEnv("ATLAS_MAX_CONCURRENT_RUNS"),
       env: process.env,
     });
     onShutdown(STOP_RUNS_ORDER, () => manager.shutdown());

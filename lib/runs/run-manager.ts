@@ -4,6 +4,7 @@
  * process left unfinished, and interrupts live ones on shutdown. Plain server-side TypeScript; the
  * engine, the database and the config resolver are injected.
  */
+import "server-only";
 import type { Environment } from "@/lib/config/env-refs";
 import type { ResolvedConfig } from "@/lib/configs";
 import { createSession, getSessionById } from "@/lib/db/queries/sessions";
@@ -54,7 +55,6 @@ interface ActiveRun {
   cancelling: Promise<void> | null;
 }
 
-export const DEFAULT_MAX_CONCURRENT_RUNS = 2;
 const DEFAULT_SHUTDOWN_GRACE_MS = 3_000;
 const DEFAULT_CANCEL_WAIT_MS = 5_000;
 
@@ -337,15 +337,4 @@ function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
       resolve();
     });
   });
-}
-
-/** `ATLAS_MAX_CONCURRENT_RUNS`, default 2. */
-export function maxConcurrentRunsFromEnv(env: Environment): number {
-  const raw = env.ATLAS_MAX_CONCURRENT_RUNS?.trim();
-  if (!raw) return DEFAULT_MAX_CONCURRENT_RUNS;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new AtlasError("invalid_input", `ATLAS_MAX_CONCURRENT_RUNS must be a positive integer, got ${JSON.stringify(raw)}`);
-  }
-  return value;
 }

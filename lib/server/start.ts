@@ -1,3 +1,4 @@
+import "server-only";
 // Importing the run manager opens nothing: the database opens on the first getDatabase() call.
 import { getRunManager } from "@/lib/runs/process";
 import { installSignalHandlers } from "./shutdown";
