@@ -4,6 +4,7 @@
  */
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   boolean,
   doublePrecision,
   index,
@@ -85,12 +86,20 @@ export const sessions = pgTable(
     source: text("source").notNull().default("run"),
     /** Content key of an imported record, so importing the same file twice creates nothing new. */
     importKey: text("import_key").unique(),
+    /** Experiment cell this session runs (experiment, arm, task index in the task set, repeat): null for single runs. */
+    experimentId: integer("experiment_id"),
+    experimentArmId: integer("experiment_arm_id"),
+    taskIndex: integer("task_index"),
+    repeatIndex: integer("repeat_index"),
+    /** The session this one retries (its worker died); the retry carries the same experiment cell. */
+    retryOf: integer("retry_of").references((): AnyPgColumn => sessions.id, { onDelete: "set null" }),
   },
   (table) => [
     index("sessions_created_idx").on(table.createdAt.desc(), table.id.desc()),
     index("sessions_status_created_idx").on(table.status, table.createdAt.desc(), table.id.desc()),
     index("sessions_config_created_idx").on(table.configName, table.createdAt.desc(), table.id.desc()),
     index("sessions_reward_idx").on(table.rewardScore).where(sql`${table.rewardScore} is not null`),
+    index("sessions_experiment_idx").on(table.experimentId, table.experimentArmId, table.taskIndex),
   ],
 );
 
