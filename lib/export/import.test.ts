@@ -7,7 +7,8 @@ import { availableDrivers, createTestDatabase, type TestDatabase } from "@/lib/d
 import type { AtlasDb } from "@/lib/db/types";
 import { exportFilters } from "./filters";
 import { stableStringify } from "@/lib/trajectory";
-import { describeImport, importKeyOf, importLines } from "./import";
+import { describeImport, importLines } from "./import";
+import { importKeyOf } from "./import-key";
 import type { NumberedLine } from "./lines";
 import { exportLines } from "./stream";
 import { firstDifference, normaliseVolatile, withoutAtlasAdditions } from "./testing/normalize";

@@ -132,3 +132,38 @@ export function runningAttemptDetail(attempt: number, startedAt: string | null):
     finishedAt: null,
   };
 }
+
+/** A session's state before its first event: the given head fields, every total zero, no plan or steps. */
+export function sessionBeforeEvents(
+  head: Pick<SessionHead, "id" | "task" | "status" | "source" | "createdAt"> & Partial<SessionHead>,
+): SessionDetail {
+  return {
+    session: {
+      configName: null,
+      configVersion: null,
+      startedAt: null,
+      completedAt: null,
+      durationMs: null,
+      stepCount: 0,
+      attemptCount: 0,
+      rewardScore: null,
+      escalations: 0,
+      judgeOutcomes: 0,
+      promptTokens: 0,
+      completionTokens: 0,
+      reasoningTokens: 0,
+      costUsd: 0,
+      llmCalls: 0,
+      error: null,
+      finalAnswer: null,
+      metadata: null,
+      executionMode: null,
+      configHash: null,
+      lastSeq: 0,
+      rim: null,
+      ...head,
+    },
+    plan: null,
+    steps: [],
+  };
+}
