@@ -1,7 +1,7 @@
 /** React Query factories and requests for the export API (browser side). */
 import { queryOptions } from "@tanstack/react-query";
 import type { ImportResponseBody } from "@/lib/export/http";
-import type { SelectionCount } from "@/lib/export/queries";
+import type { SelectionCount } from "@/lib/export/types";
 import { fetchJson } from "@/lib/http/api-client";
 
 export const exportKeys = {

@@ -2,16 +2,15 @@
  * HTTP side of export/import, kept out of the route files: query parsing with the shared filter schema,
  * a streamed NDJSON download pulled from the export generator, the live count and the NDJSON import.
  */
-import { eq } from "drizzle-orm";
-import { sessions } from "@/lib/db/schema";
+import { sessionExists } from "@/lib/db/queries/sessions";
 import type { AtlasDb } from "@/lib/db/types";
 import { AtlasError } from "@/lib/errors";
 import { searchParamsObject, zodIssues } from "@/lib/http/respond";
 import { ExportFiltersSchema, type ExportFilters } from "./filters";
 import { describeImport, importLines, type ImportSummary } from "./import";
 import { linesOfStream } from "./lines";
-import type { SelectionCount } from "./queries";
 import { countSessions, exportChunks } from "./stream";
+import type { SelectionCount } from "./types";
 
 export function parseExportQuery(request: Request, overrides: Record<string, unknown> = {}): ExportFilters {
   const parsed = ExportFiltersSchema.safeParse({ ...searchParamsObject(request), ...overrides });
@@ -30,8 +29,7 @@ export function exportDownload(db: AtlasDb, request: Request): Response {
 /** `GET /api/sessions/:id/export`: one session (404 when it does not exist). */
 export async function sessionDownload(db: AtlasDb, request: Request, sessionId: number): Promise<Response> {
   const filters = parseExportQuery(request, { session_id: String(sessionId) });
-  const [found] = await db.select({ id: sessions.id }).from(sessions).where(eq(sessions.id, sessionId));
-  if (!found) throw new AtlasError("not_found", `session ${sessionId} not found`);
+  if (!(await sessionExists(db, sessionId))) throw new AtlasError("not_found", `session ${sessionId} not found`);
   return ndjsonResponse(db, filters, request.signal, `atlas-session-${sessionId}.jsonl`);
 }
 

@@ -7,9 +7,11 @@ import { availableDrivers, createTestDatabase, type TestDatabase } from "@/lib/d
 import type { AtlasDb } from "@/lib/db/types";
 import { exportFilters } from "./filters";
 import { stableStringify } from "@/lib/trajectory";
-import { describeImport, importKeyOf, importLines } from "./import";
+import { describeImport, describeIncompleteLog, importLines } from "./import";
+import { importKeyOf } from "./import-key";
 import type { NumberedLine } from "./lines";
 import { exportLines } from "./stream";
+import { seedSession } from "./testing/fixture";
 import { firstDifference, normaliseVolatile, withoutAtlasAdditions } from "./testing/normalize";
 import { seedSet } from "./testing/seed-set";
 
@@ -110,6 +112,59 @@ describe.each(drivers)("import on $driver", ({ driver, skip }) => {
     expect(describeImport(summary)).toContain("(already imported 1, malformed 6: line 2: not valid JSON");
   });
 
+  it.skipIf(skip)("stores an Atlas record whose event log is incomplete from its fields, and lists it with the reason", async () => {
+    const long = await seedSession(source.db, {
+      task: "Incomplete logs",
+      createdAt: new Date("2025-11-01T09:00:00Z"),
+      extraLlmCallsPerAttempt: 80,
+    });
+    const [whole] = await exportAll(source.db, { session_id: String(long.sessionId) });
+    const [capped] = await exportAll(source.db, { session_id: String(long.sessionId), trajectory_event_limit: "200" });
+    expect(long.events.length).toBeGreaterThan(200);
+    const status = (line: string, value: string) => {
+      const record = JSON.parse(line) as JsonRecord;
+      record.session_metadata.atlas.status = value;
+      return JSON.stringify(record);
+    };
+    const lines = [
+      whole!,
+      capped!,
+      withEvents(whole!, () => undefined),
+      withEvents(whole!, (events) => events.filter((entry) => entry.event.seq !== 5)),
+      withEvents(whole!, (events) => events.map((entry, index) => (index === 3 ? { ...entry, event: { note: "not ours" } } : entry))),
+      status(whole!, "failed"),
+    ];
+    const fresh = await createTestDatabase(driver);
+    try {
+      const summary = await importLines(fresh.db, numbered(lines));
+      expect(summary).toMatchObject({ imported: 6, skipped: 0 });
+      expect(summary.incompleteLogs.map(({ line, reason }) => ({ line, reason }))).toEqual([
+        { line: 2, reason: `the export kept 200 of its ${long.events.length} events` },
+        { line: 3, reason: "it has no trajectory events" },
+        { line: 4, reason: "its events jump from seq 4 to 6" },
+        { line: 5, reason: "its event 4 is not an Atlas trajectory event" },
+        { line: 6, reason: "its events give status succeeded, the record failed" },
+      ]);
+      expect(summary.incompleteLogs.map((entry) => entry.sessionId)).toEqual(summary.sessionIds.slice(1));
+      expect(describeIncompleteLog(summary.incompleteLogs[0]!)).toBe(
+        `event log incomplete (the export kept 200 of its ${long.events.length} events): stored from the record's fields`,
+      );
+      // Stored from the record's fields: what the record says, whatever its log holds.
+      const rows = await fresh.db.select().from(sessions).orderBy(asc(sessions.id));
+      expect(rows.map((row) => row.status)).toEqual(["succeeded", "succeeded", "succeeded", "succeeded", "succeeded", "failed"]);
+      expect(rows.map((row) => row.lastSeq)).toEqual([long.events.length, long.events.length, 0, long.events.length, long.events.length, long.events.length]);
+      // The capped record exports again as it was, but for the count of events its export left out (the copy has no more).
+      const reexported = await exportAll(fresh.db, { session_id: String(summary.sessionIds[1]), trajectory_event_limit: "200" });
+      const cappedRecord = JSON.parse(capped!) as JsonRecord;
+      expect(cappedRecord.session_metadata.atlas.trajectory_events_truncated).toEqual({ kept: 200, total: long.events.length });
+      delete cappedRecord.session_metadata.atlas.trajectory_events_truncated;
+      const same = (line: string) => normaliseVolatile(line, { keepTimestamps: true });
+      expect(firstDifference(same(reexported[0]!), same(JSON.stringify(cappedRecord)))).toBeNull();
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it.skipIf(skip)("round-trips recorded sessions: export, import elsewhere, export again gives the same file", async () => {
     await seedSet(source.db);
     const first = await exportAll(source.db);
@@ -143,6 +198,29 @@ describe.each(drivers)("import on $driver", ({ driver, skip }) => {
     }
   });
 });
+
+interface EventEntry {
+  event: Record<string, unknown>;
+}
+/** The parts of an exported record these tests edit. */
+interface JsonRecord {
+  trajectory_events?: EventEntry[];
+  session_metadata: { trajectory_events?: EventEntry[]; atlas: Record<string, unknown> };
+}
+
+/** The same change to both copies of a record's event list. */
+function withEvents(line: string, change: (events: EventEntry[]) => EventEntry[] | undefined): string {
+  const record = JSON.parse(line) as JsonRecord;
+  const events = change(record.trajectory_events ?? []);
+  if (events) {
+    record.trajectory_events = events;
+    record.session_metadata.trajectory_events = events;
+  } else {
+    delete record.trajectory_events;
+    delete record.session_metadata.trajectory_events;
+  }
+  return JSON.stringify(record);
+}
 
 async function sessionCount(db: AtlasDb): Promise<number> {
   const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(sessions);

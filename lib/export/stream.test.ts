@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { availableDrivers, createTestDatabase, type TestDatabase } from "@/lib/db/testing/databases";
 import { exportFilters } from "./filters";
-import { countSelection } from "./queries";
+import { countSelection } from "@/lib/db/queries/export";
 import { emptyStats, exportLines } from "./stream";
 import { seedSet, type SeededSession } from "./testing/seed-set";
 import type { SessionRecord } from "./types";

@@ -3,13 +3,14 @@
  * REPEATABLE READ snapshot with a handful of set-based queries, yielded one JSONL line at a time. Memory stays
  * bounded by one page whatever the number of sessions.
  */
+import { countSelection, selectPageRows, selectSessionPage, type SessionCursor } from "@/lib/db/queries/export";
 import type { AtlasDb } from "@/lib/db/types";
+import { bundlesOf } from "./bundles";
 import type { ExportFilters } from "./filters";
-import { countSelection, loadBundles, selectSessionPage, type SelectionCount, type SessionCursor } from "./queries";
 import { assembleSessionRecord } from "./record";
 import { serializeRecordTo } from "./serialize";
 import { flattenForTraining, preferencePairs } from "./training";
-import type { SessionBundle, SessionRecord } from "./types";
+import type { SelectionCount, SessionBundle, SessionRecord } from "./types";
 
 export interface ExportStats {
   sessions: number;
@@ -48,7 +49,8 @@ async function* bundlePages(db: AtlasDb, filters: ExportFilters, signal?: AbortS
     const page = db.transaction(
       async (tx) => {
         const sessions = await selectSessionPage(tx, { filters, size: pageSize, cursor, offset: pageOffset });
-        return loadBundles(tx, sessions, filters.trajectoryEventLimit);
+        const rows = await selectPageRows(tx, sessions.map((session) => session.id), filters.trajectoryEventLimit);
+        return bundlesOf(sessions, rows);
       },
       // One snapshot per page: a session still running is exported as it stood, never half-updated.
       { isolationLevel: "repeatable read", accessMode: "read only" },

@@ -129,5 +129,11 @@ export interface SessionRecord extends JsonObject {
   trajectory_events?: ExportedEvent[];
 }
 
+/** How many sessions (and their recorded steps) an export with given filters would write. */
+export interface SelectionCount {
+  sessions: number;
+  steps: number;
+}
+
 /** Version of our additive fields (`session_metadata.atlas`, step `metadata.atlas`, attempt extras). */
 export const EXPORT_SCHEMA_VERSION = 1;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AttemptDetail, StepDetail } from "@/lib/sessions/api-types";
 import { withFetchedEvaluations } from "./step-detail";
-import { emptyStepDetail, runningAttemptDetail } from "./types";
+import { emptyStepDetail, runningAttemptDetail } from "@/lib/trajectory";
 
 const attempt = (number: number, evaluation: AttemptDetail["evaluation"]): AttemptDetail => ({
   ...runningAttemptDetail(number, "2026-01-01T00:00:00.000Z"),

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { applyEvents } from "./apply-event";
 import { buildSessionEvents, emptySessionDetail } from "./testing/session-events";
 import { buildStepRows, countSteps } from "./timeline";
-import { emptyStepDetail, toSessionView } from "./types";
+import { emptyStepDetail } from "@/lib/trajectory";
+import { toSessionView } from "./types";
 
 describe("buildStepRows", () => {
   it("lists every planned step, pending until it starts, in plan order", () => {

@@ -1,10 +1,9 @@
 /**
- * The session page's client-side model: the server snapshot (SessionDetail) plus what only the event
- * stream carries (tool calls, discarded judge samples, escalation measurements, arbiter model).
- * Browser-safe.
+ * The session page's client-side model: the session state (the server snapshot, kept current by the
+ * trajectory projection) plus what only the event stream carries (tool calls, discarded judge
+ * samples, escalation measurements, arbiter model, scheduling, errors). Browser-safe.
  */
-import type { AttemptDetail, SessionDetail, StepDetail } from "@/lib/sessions/api-types";
-import type { JudgeSample, Principle } from "@/lib/trajectory";
+import type { AttemptDetail, JudgeSample, Principle, SessionDetail, StepDetail } from "@/lib/trajectory";
 
 export type { AttemptDetail, SessionDetail, StepDetail };
 
@@ -74,40 +73,4 @@ export function emptyLiveState(): LiveState {
 
 export function toSessionView(detail: SessionDetail): SessionView {
   return { ...detail, live: emptyLiveState() };
-}
-
-/** A step the plan lists but no event has filled in yet. */
-export function emptyStepDetail(stepId: number, description: string): StepDetail {
-  return {
-    stepId,
-    description,
-    status: "pending",
-    attempts: null,
-    output: null,
-    trace: null,
-    evaluation: null,
-    metadata: null,
-    rewardScore: null,
-    startedAt: null,
-    completedAt: null,
-    attemptDetails: [],
-    guidance: [],
-  };
-}
-
-/** An attempt that has started and has nothing recorded yet. */
-export function runningAttemptDetail(attempt: number, startedAt: string): AttemptDetail {
-  return {
-    attempt,
-    status: "running",
-    outcome: null,
-    output: null,
-    trace: null,
-    evaluation: null,
-    timingsMs: null,
-    rewardSkipped: null,
-    rewardScore: null,
-    startedAt,
-    finishedAt: null,
-  };
 }

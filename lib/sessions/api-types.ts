@@ -3,7 +3,19 @@
  * browser and scripts. Browser-safe. Users script against it: change it only additively.
  */
 import { z } from "zod";
-import { EVENT_TYPES, type EventType, PlanSchema, SessionStatusSchema, TrajectoryEventSchema } from "@/lib/trajectory";
+import { EVENT_TYPES, type EventType, SessionStatusSchema, SessionSummarySchema, TrajectoryEventSchema } from "@/lib/trajectory";
+
+// The session state events project into is defined with the projection; it is part of this contract.
+export {
+  AttemptDetailSchema,
+  SessionDetailSchema,
+  SessionSummarySchema,
+  StepDetailSchema,
+  type AttemptDetail,
+  type SessionDetail,
+  type SessionSummary,
+  type StepDetail,
+} from "@/lib/trajectory";
 
 const JsonObject = z.record(z.string(), z.unknown());
 
@@ -24,31 +36,6 @@ export const RunAcceptedSchema = z.object({
   queuePosition: z.number().int().positive().nullable(),
 });
 export type RunAccepted = z.infer<typeof RunAcceptedSchema>;
-
-export const SessionSummarySchema = z.object({
-  id: z.number().int(),
-  task: z.string(),
-  status: SessionStatusSchema,
-  source: z.string(),
-  configName: z.string().nullable(),
-  configVersion: z.number().int().nullable(),
-  createdAt: z.string(),
-  startedAt: z.string().nullable(),
-  completedAt: z.string().nullable(),
-  durationMs: z.number().nullable(),
-  stepCount: z.number().int(),
-  attemptCount: z.number().int(),
-  rewardScore: z.number().nullable(),
-  escalations: z.number().int(),
-  judgeOutcomes: z.number().int(),
-  promptTokens: z.number().int(),
-  completionTokens: z.number().int(),
-  reasoningTokens: z.number().int(),
-  costUsd: z.number(),
-  llmCalls: z.number().int(),
-  error: z.string().nullable(),
-});
-export type SessionSummary = z.infer<typeof SessionSummarySchema>;
 
 const many = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === undefined || Array.isArray(value) ? value : [value]), z.array(schema).optional());
@@ -74,65 +61,6 @@ export const SessionListResponseSchema = z.object({
   nextCursor: z.string().nullable(),
 });
 export type SessionListResponse = z.infer<typeof SessionListResponseSchema>;
-
-export const AttemptDetailSchema = z.object({
-  attempt: z.number().int(),
-  status: z.string().nullable(),
-  outcome: z.string().nullable(),
-  output: z.string().nullable(),
-  trace: z.string().nullable(),
-  /** `{validation, reward}`; the reward has the §6.6 breakdown (judges, samples, escalation). */
-  evaluation: JsonObject.nullable(),
-  timingsMs: JsonObject.nullable(),
-  rewardSkipped: z.boolean().nullable(),
-  rewardScore: z.number().nullable(),
-  startedAt: z.string().nullable(),
-  finishedAt: z.string().nullable(),
-});
-export type AttemptDetail = z.infer<typeof AttemptDetailSchema>;
-
-export const StepDetailSchema = z.object({
-  stepId: z.number().int(),
-  description: z.string(),
-  status: z.string(),
-  attempts: z.number().int().nullable(),
-  output: z.string().nullable(),
-  trace: z.string().nullable(),
-  evaluation: JsonObject.nullable(),
-  metadata: JsonObject.nullable(),
-  rewardScore: z.number().nullable(),
-  startedAt: z.string().nullable(),
-  completedAt: z.string().nullable(),
-  attemptDetails: z.array(AttemptDetailSchema),
-  guidance: z.array(z.object({ sequence: z.number().int(), note: z.string(), forAttempt: z.number().int().nullable() })),
-  /** Set when the snapshot left this step's evaluations out (`?evaluations=omit`): fetch the step for them. */
-  evaluationsOmitted: z.literal(true).optional(),
-});
-export type StepDetail = z.infer<typeof StepDetailSchema>;
-
-export const SessionDetailSchema = z.object({
-  session: SessionSummarySchema.extend({
-    finalAnswer: z.string().nullable(),
-    metadata: JsonObject.nullable(),
-    executionMode: z.string().nullable(),
-    configHash: z.string().nullable(),
-    /** Seq of the last stored event: resume the event stream after it. */
-    lastSeq: z.number().int(),
-    /** Thresholds of the config the session ran with, for the judge panel (null for imports). */
-    rim: z
-      .object({ varianceThreshold: z.number(), uncertaintyThreshold: z.number(), retryThreshold: z.number() })
-      .nullable(),
-  }),
-  plan: z
-    .object({
-      plan: PlanSchema,
-      originalPlan: PlanSchema.nullable(),
-      review: z.object({ mode: z.string(), concerns: z.string().nullable(), changes: z.array(z.string()) }).nullable(),
-    })
-    .nullable(),
-  steps: z.array(StepDetailSchema),
-});
-export type SessionDetail = z.infer<typeof SessionDetailSchema>;
 
 export const OverviewSchema = z.object({
   recent: z.array(SessionSummarySchema),

@@ -3,7 +3,7 @@ import path from "node:path";
 import { openMigratedDatabase } from "@/lib/db/open";
 import { resolveDatabaseTarget } from "@/lib/db/target";
 import { AtlasError } from "@/lib/errors";
-import { describeImport, importLines } from "@/lib/export/import";
+import { describeImport, describeIncompleteLog, importLines } from "@/lib/export/import";
 import { linesOfFile } from "@/lib/export/lines";
 import { parseCommandArgs } from "../args";
 import { UsageError, type Command } from "../io";
@@ -17,6 +17,7 @@ export const importCommand: Command = async (args, io) => {
   try {
     const summary = await importLines(handle.db, linesOfFile(file));
     for (const entry of summary.malformed) io.stderr(`${positionals[0]}:${entry.line}: ${entry.reason}\n`);
+    for (const entry of summary.incompleteLogs) io.stderr(`${positionals[0]}:${entry.line}: ${describeIncompleteLog(entry)}\n`);
     io.stdout(`Summary: ${describeImport(summary)}.\n`);
     if (summary.records === 0) {
       io.stderr(`WARNING ${positionals[0]} holds no records.\n`);

@@ -3,7 +3,7 @@
  * leaves: the statement folding rows, summing counters and splitting where two events touch rows.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TrajectoryEvent } from "@/lib/trajectory";
+import { applyEvents, type TrajectoryEvent, TrajectoryEventSchema } from "@/lib/trajectory";
 import { getSessionDetail } from "@/lib/sessions/detail";
 import { buildSessionEvents } from "@/lib/session-view/testing/session-events";
 import { availableDrivers, createTestDatabase, type TestDatabase } from "../testing/databases";
@@ -44,6 +44,26 @@ describe.each(drivers)("appendEvents on $driver", ({ driver, skip }) => {
     expect(batched.columns.llmCalls).toBeGreaterThan(0);
     expect(batched.columns.attemptCount).toBe(12);
     expect(batched.rest).toEqual(single.rest);
+  });
+
+  it.skipIf(skip)("never reopens an ended session, in one statement or across two, as the projection", async () => {
+    const usage = { promptTokens: 0, completionTokens: 0, reasoningTokens: 0, costUsd: 0, calls: 0 };
+    const run = async (split: number) => {
+      const { id } = await createSession(database.db, { task: "late start", status: "queued" });
+      const before = await getSessionDetail(database.db, id);
+      const events = [
+        { type: "session.cancelled", actor: "system", reason: "stop", usage, durationMs: 3 },
+        { type: "session.queued", actor: "system", position: 1, runningLimit: 1 },
+        { type: "session.started", actor: "system", task: "late start", configName: null, configHash: null, metadata: {} },
+      ].map((input, index) => TrajectoryEventSchema.parse({ ...input, sessionId: id, seq: index + 1, ts: new Date(Date.UTC(2026, 0, 1, 0, 0, index)).toISOString() }));
+      await appendEvents(database.db, events.slice(0, split));
+      await appendEvents(database.db, events.slice(split));
+      const stored = await getSessionDetail(database.db, id);
+      expect(stored.session.status).toBe("cancelled");
+      expect(stored).toEqual(applyEvents(before, events));
+    };
+    await run(3);
+    await run(1);
   });
 
   it.skipIf(skip)("refuses a batch that mixes sessions before writing any of it", async () => {

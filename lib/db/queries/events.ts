@@ -1,5 +1,19 @@
 import { and, asc, eq, gt, sql, type SQL, type SQLWrapper } from "drizzle-orm";
-import { type EventOf, rewardScoreOf, type TrajectoryEvent } from "@/lib/trajectory";
+import {
+  countersAddedBy,
+  type EventOf,
+  finishedAttemptFields,
+  finishedStepFields,
+  isTerminalStatus,
+  requireAttempt,
+  requireStep,
+  type SessionCounter,
+  sessionChangeOf,
+  type SessionFieldChanges,
+  type SessionStatus,
+  TERMINAL_STATUSES,
+  type TrajectoryEvent,
+} from "@/lib/trajectory";
 import { guidanceNotes, plans, sessions, stepAttempts, stepResults, trajectoryEvents } from "../schema";
 import type { Queryable } from "../types";
 
@@ -8,11 +22,12 @@ const MAX_EVENTS_PER_STATEMENT = 200;
 
 /**
  * Writes events, in order, with the rows they imply (plan, step result, attempt, guidance, session
- * totals). Each statement stores a run of consecutive events and their projections at once
- * (data-modifying CTEs), so the stored rows always agree with the stored events, and a burst of events
- * costs one round trip instead of one each — writes sit on the engine's critical path. A statement
- * carries at most one projected row besides the session's: CTEs of one statement share a snapshot
- * and must not touch the same row twice.
+ * totals): the trajectory projection of lib/trajectory/projection.ts, in SQL, taking what each event
+ * sets and adds from the same functions. Each statement stores a run of consecutive events and their
+ * projections at once (data-modifying CTEs), so the stored rows always agree with the stored events,
+ * and a burst of events costs one round trip instead of one each — writes sit on the engine's
+ * critical path. A statement carries at most one projected row besides the session's: CTEs of one
+ * statement share a snapshot and must not touch the same row twice.
  */
 export async function appendEvents(db: Queryable, events: readonly TrajectoryEvent[]): Promise<void> {
   let group: { events: TrajectoryEvent[]; projections: Projection[]; hasRow: boolean } = { events: [], projections: [], hasRow: false };
@@ -43,10 +58,14 @@ function statementFor(db: Queryable, events: TrajectoryEvent[], projections: Pro
   const sessionIds = new Set(events.map((event) => event.sessionId));
   if (sessionIds.size !== 1) throw new Error(`one statement writes one session's events, not ${[...sessionIds].join(", ")}`);
   const set: SessionChanges = {};
-  const added = new Map<CounterColumn, number>();
-  for (const { session, add } of projections) {
+  const added = new Map<SessionCounter, number>();
+  for (const { session, statusUnlessEnded, add } of projections) {
     Object.assign(set, session);
-    for (const [column, by] of Object.entries(add ?? {}) as [CounterColumn, number][]) {
+    // A start or queueing never reopens an ended session: not one ended earlier in this statement, nor the stored row.
+    if (statusUnlessEnded && !(typeof set.status === "string" && isTerminalStatus(set.status))) {
+      set.status = sql`case when ${sessions.status} in (${sql.join(TERMINAL_STATUSES.map((status) => sql`${status}`), sql`, `)}) then ${sessions.status} else ${statusUnlessEnded} end`;
+    }
+    for (const [column, by] of Object.entries(add) as [SessionCounter, number][]) {
       added.set(column, (added.get(column) ?? 0) + by);
     }
   }
@@ -79,213 +98,125 @@ export async function listEventsAfter(
 
 type SessionChanges = Partial<{ [K in keyof typeof sessions.$inferInsert]: (typeof sessions.$inferInsert)[K] | SQL }>;
 
-/** Session columns that only ever grow by a number, so the changes of several events add up. */
-type CounterColumn =
-  | "attemptCount"
-  | "judgeOutcomes"
-  | "escalations"
-  | "promptTokens"
-  | "completionTokens"
-  | "reasoningTokens"
-  | "costUsd"
-  | "llmCalls";
-
 interface Projection {
   /** Columns of the session row this event sets (besides last_seq); a later event's value wins. */
   session: SessionChanges;
+  /** A status that applies unless the session has already ended. */
+  statusUnlessEnded?: SessionStatus;
   /** Counters of the session row this event increments. */
-  add?: Partial<Record<CounterColumn, number>>;
+  add: Partial<Record<SessionCounter, number>>;
   /** At most one other row the event inserts or updates. */
   row?: SQLWrapper;
 }
 
 function projection(db: Queryable, event: TrajectoryEvent): Projection {
+  const change = sessionChangeOf(event);
+  const session = sessionColumns(change.set);
+  if (change.durationSinceStart) {
+    session.durationMs = sql`(extract(epoch from (${event.ts}::timestamptz - coalesce(${sessions.startedAt}, ${sessions.createdAt}))) * 1000)::int`;
+  }
+  const base = { session, statusUnlessEnded: change.statusUnlessEnded, add: countersAddedBy(event) };
+  const row = projectedRow(db, event);
+  if (event.type === "step.finished") Object.assign(session, { rewardScore: sessionRewardAfter(event) });
+  return row ? { ...base, row } : base;
+}
+
+function sessionColumns({ startedAt, completedAt, ...values }: SessionFieldChanges): SessionChanges {
+  const columns: SessionChanges = { ...values };
+  if (startedAt !== undefined) columns.startedAt = startedAt === null ? null : new Date(startedAt);
+  if (completedAt !== undefined) columns.completedAt = completedAt === null ? null : new Date(completedAt);
+  return columns;
+}
+
+function projectedRow(db: Queryable, event: TrajectoryEvent): SQLWrapper | undefined {
   const at = new Date(event.ts);
   switch (event.type) {
-    case "session.started":
-      return { session: { status: "running", startedAt: at } };
-    case "session.queued":
-      return { session: { status: "queued" } };
     case "plan.drafted":
-      return {
-        session: {},
-        row: db
-          .insert(plans)
-          .values({ sessionId: event.sessionId, plan: event.plan, originalPlan: event.plan })
-          .onConflictDoUpdate({ target: plans.sessionId, set: { plan: event.plan, originalPlan: event.plan } }),
-      };
+      return db
+        .insert(plans)
+        .values({ sessionId: event.sessionId, plan: event.plan, originalPlan: event.plan })
+        .onConflictDoUpdate({ target: plans.sessionId, set: { plan: event.plan, originalPlan: event.plan } });
     case "plan.reviewed": {
       const review = { mode: event.mode, concerns: event.concerns, changes: event.changes };
-      return {
-        session: { executionMode: event.mode, stepCount: event.plan.steps.length },
-        row: db
-          .insert(plans)
-          .values({ sessionId: event.sessionId, plan: event.plan, originalPlan: event.originalPlan, review })
-          .onConflictDoUpdate({
-            target: plans.sessionId,
-            set: { plan: event.plan, originalPlan: event.originalPlan, review },
-          }),
-      };
+      return db
+        .insert(plans)
+        .values({ sessionId: event.sessionId, plan: event.plan, originalPlan: event.originalPlan, review })
+        .onConflictDoUpdate({
+          target: plans.sessionId,
+          set: { plan: event.plan, originalPlan: event.originalPlan, review },
+        });
     }
     case "step.started":
-      return {
-        session: {},
-        row: db
-          .insert(stepResults)
-          .values({
-            sessionId: event.sessionId,
-            stepId: requireStep(event),
-            description: event.description,
-            status: "running",
-            startedAt: at,
-          })
-          .onConflictDoUpdate({
-            target: [stepResults.sessionId, stepResults.stepId],
-            set: { description: event.description, status: "running", startedAt: at },
-          }),
-      };
+      return db
+        .insert(stepResults)
+        .values({
+          sessionId: event.sessionId,
+          stepId: requireStep(event),
+          description: event.description,
+          status: "running",
+          startedAt: at,
+        })
+        .onConflictDoUpdate({
+          target: [stepResults.sessionId, stepResults.stepId],
+          set: { description: event.description, status: "running", startedAt: at },
+        });
     case "attempt.started":
-      return {
-        session: {},
-        row: db
-          .insert(stepAttempts)
-          .values({
-            sessionId: event.sessionId,
-            stepId: requireStep(event),
-            attempt: requireAttempt(event),
-            status: "running",
-            startedAt: at,
-          })
-          .onConflictDoNothing(),
-      };
+      return db
+        .insert(stepAttempts)
+        .values({
+          sessionId: event.sessionId,
+          stepId: requireStep(event),
+          attempt: requireAttempt(event),
+          status: "running",
+          startedAt: at,
+        })
+        .onConflictDoNothing();
     case "attempt.finished":
-      return { session: {}, add: { attemptCount: 1 }, row: attemptFinishedRow(db, event, at) };
+      return attemptFinishedRow(db, event);
     case "guidance.issued":
-      return {
-        session: {},
-        row: db
-          .insert(guidanceNotes)
-          .values({
-            sessionId: event.sessionId,
-            stepId: requireStep(event),
-            sequence: event.sequence,
-            note: event.note,
-            forAttempt: event.forAttempt,
-            createdAt: at,
-          })
-          .onConflictDoNothing(),
-      };
-    case "reward":
-      if (event.skipped) return { session: {} };
-      return {
-        session: {},
-        add: {
-          judgeOutcomes: event.breakdown.judges.length,
-          escalations: event.breakdown.judges.filter((judge) => judge.escalated).length,
-        },
-      };
+      return db
+        .insert(guidanceNotes)
+        .values({
+          sessionId: event.sessionId,
+          stepId: requireStep(event),
+          sequence: event.sequence,
+          note: event.note,
+          forAttempt: event.forAttempt,
+          createdAt: at,
+        })
+        .onConflictDoNothing();
     case "step.finished":
-      return stepFinishedProjection(db, event, at);
-    case "llm.call":
-      return {
-        session: {},
-        add: {
-          promptTokens: event.promptTokens,
-          completionTokens: event.completionTokens,
-          reasoningTokens: event.reasoningTokens,
-          costUsd: event.costUsd,
-          llmCalls: 1,
-        },
-      };
-    case "session.completed":
-      return {
-        session: {
-          status: "succeeded",
-          finalAnswer: event.finalAnswer,
-          executionMode: event.executionMode,
-          completedAt: at,
-          durationMs: Math.round(event.durationMs),
-        },
-      };
-    case "session.failed":
-      return {
-        session: {
-          status: "failed",
-          error: event.error,
-          finalAnswer: event.finalAnswer ?? "",
-          completedAt: at,
-          durationMs: Math.round(event.durationMs),
-        },
-      };
-    case "session.cancelled":
-      return {
-        session: { status: "cancelled", error: event.reason, completedAt: at, durationMs: Math.round(event.durationMs) },
-      };
-    case "session.interrupted":
-      return {
-        session: {
-          status: "interrupted",
-          error: event.reason,
-          completedAt: at,
-          durationMs: sql`(extract(epoch from (${at.toISOString()}::timestamptz - coalesce(${sessions.startedAt}, ${sessions.createdAt}))) * 1000)::int`,
-        },
-      };
+      return stepFinishedRow(db, event);
     default:
-      return { session: {} };
+      return undefined;
   }
 }
 
-function attemptFinishedRow(db: Queryable, event: EventOf<"attempt.finished">, at: Date): SQLWrapper {
-  const values = {
-    evaluation: event.evaluation,
-    status: event.status,
-    outcome: event.outcome,
-    output: event.output,
-    trace: event.trace,
-    timingsMs: event.timingsMs,
-    rewardSkipped: event.rewardSkipped,
-    rewardScore: event.rewardSkipped ? null : event.evaluation.reward.score,
-    finishedAt: at,
-  };
+function attemptFinishedRow(db: Queryable, event: EventOf<"attempt.finished">): SQLWrapper {
+  const { finishedAt, ...fields } = finishedAttemptFields(event);
+  const values = { ...fields, finishedAt: new Date(finishedAt) };
   return db
     .insert(stepAttempts)
     .values({ sessionId: event.sessionId, stepId: requireStep(event), attempt: requireAttempt(event), ...values })
     .onConflictDoUpdate({ target: [stepAttempts.sessionId, stepAttempts.stepId, stepAttempts.attempt], set: values });
 }
 
-function stepFinishedProjection(db: Queryable, event: EventOf<"step.finished">, at: Date): Projection {
-  const { result } = event;
-  const rewardScore = event.status === "succeeded" ? rewardScoreOf(result.evaluation) : null;
-  const values = {
-    status: event.status,
-    trace: result.trace,
-    output: result.output,
-    evaluation: result.evaluation,
-    attempts: result.attempts,
-    metadata: Object.keys(result.metadata).length > 0 ? result.metadata : null,
-    rewardScore,
-    completedAt: at,
-  };
+function stepFinishedRow(db: Queryable, event: EventOf<"step.finished">): SQLWrapper {
+  const { completedAt, ...fields } = finishedStepFields(event);
+  const values = { ...fields, completedAt: new Date(completedAt) };
+  return db
+    .insert(stepResults)
+    .values({ sessionId: event.sessionId, stepId: event.result.step_id, ...values })
+    .onConflictDoUpdate({ target: [stepResults.sessionId, stepResults.stepId], set: values });
+}
+
+/** The session's mean step reward once this step has finished. */
+function sessionRewardAfter(event: EventOf<"step.finished">): SQL {
+  const { rewardScore } = finishedStepFields(event);
   // CTEs of one statement see the same snapshot, so the session mean adds this step's score itself.
   const otherScores = sql`select ${stepResults.rewardScore} as score from ${stepResults}
-    where ${stepResults.sessionId} = ${event.sessionId} and ${stepResults.stepId} <> ${result.step_id}
+    where ${stepResults.sessionId} = ${event.sessionId} and ${stepResults.stepId} <> ${event.result.step_id}
       and ${stepResults.rewardScore} is not null`;
   const scores = rewardScore === null ? otherScores : sql`${otherScores} union all select ${rewardScore}::real`;
-  return {
-    session: { rewardScore: sql`(select avg(score) from (${scores}) as step_scores)` },
-    row: db
-      .insert(stepResults)
-      .values({ sessionId: event.sessionId, stepId: result.step_id, ...values })
-      .onConflictDoUpdate({ target: [stepResults.sessionId, stepResults.stepId], set: values }),
-  };
-}
-
-function requireStep(event: TrajectoryEvent): number {
-  if (event.stepId === undefined) throw new Error(`${event.type} event ${event.seq} has no stepId`);
-  return event.stepId;
-}
-
-function requireAttempt(event: TrajectoryEvent): number {
-  if (event.attempt === undefined) throw new Error(`${event.type} event ${event.seq} has no attempt`);
-  return event.attempt;
+  return sql`(select avg(score) from (${scores}) as step_scores)`;
 }

@@ -36,6 +36,11 @@ export async function getSessionById(db: Queryable, { id }: { id: number }): Pro
   return row ?? null;
 }
 
+export async function sessionExists(db: Queryable, id: number): Promise<boolean> {
+  const [row] = await db.select({ id: sessions.id }).from(sessions).where(eq(sessions.id, id));
+  return row !== undefined;
+}
+
 export interface UnfinishedSession {
   id: number;
   lastSeq: number;

@@ -1,11 +1,26 @@
 /**
  * Builds a realistic, schema-valid event sequence for one session: a plan with dependencies, a review,
  * attempts with a rejected first try and guidance, tool calls, tier-1 judge samples (agreeing or not),
- * escalations with arbiter decisions, synthesis and completion. Used by the reducer tests and by
- * bench/session-page.ts to seed large sessions.
+ * escalations with arbiter decisions, synthesis and completion — or a session that ends early: a
+ * failed step (the rest skipped), a cancellation or a crash (interrupted) in the middle of a step.
+ * Used by the reducer and parity tests and by bench/session-page.ts to seed large sessions.
  */
-import { type EventInput, type JudgeBreakdown, type JudgeSample, type Plan, type RewardBreakdown, type StepEvaluation, type TrajectoryEvent, TrajectoryEventSchema } from "@/lib/trajectory";
-import type { SessionDetail } from "@/lib/sessions/api-types";
+import {
+  type EventInput,
+  type JudgeBreakdown,
+  type JudgeSample,
+  type Plan,
+  type RewardBreakdown,
+  runtimeErrorReward,
+  type SessionDetail,
+  skippedReward,
+  type StepEvaluation,
+  type TrajectoryEvent,
+  TrajectoryEventSchema,
+} from "@/lib/trajectory";
+
+/** How a session ends: `failed` at a step whose every attempt is rejected, `cancelled` or `interrupted` during one. */
+export type SessionEnding = "completed" | "failed" | "cancelled" | "interrupted";
 
 export interface SessionScript {
   sessionId: number;
@@ -22,6 +37,10 @@ export interface SessionScript {
   finalAnswer?: string;
   /** Stop before the terminal event (a session still running). */
   unfinished?: boolean;
+  /** Default `completed`. */
+  ending?: SessionEnding;
+  /** The step a failed, cancelled or interrupted session ends at (default: the middle one). */
+  endsAtStep?: number;
   startedAt?: Date;
   outputFor?: (stepId: number, attempt: number) => string;
 }
@@ -76,6 +95,8 @@ function buildInputs(script: SessionScript, fillerFor: (attemptIndex: number) =>
     cached: false,
   });
 
+  const ending = script.ending ?? "completed";
+  const endsAtStep = ending === "completed" ? Number.POSITIVE_INFINITY : (script.endsAtStep ?? Math.ceil(script.steps / 2));
   let attemptIndex = 0;
   for (const step of plan.steps) {
     const stepId = step.id;
@@ -89,11 +110,53 @@ function buildInputs(script: SessionScript, fillerFor: (attemptIndex: number) =>
       toolParams: null,
       level: levelOf(stepId),
     });
+    if (stepId > endsAtStep) {
+      // Only a failed step lets the run go on: the steps after it are skipped.
+      const result = { step_id: stepId, trace: "", output: "", evaluation: { validation: {}, reward: skippedReward("dependency_failed") }, attempts: 0, metadata: {} };
+      push({ type: "step.finished", actor: "system", stepId, status: "skipped", result, reason: `depends on step ${endsAtStep}, which did not succeed` });
+      continue;
+    }
+    if (stepId === endsAtStep && (ending === "cancelled" || ending === "interrupted")) {
+      const where = { stepId, attempt: 1 };
+      push({ type: "attempt.started", actor: "student", ...where, guidance: [], context: {} });
+      push({ type: "tool.call", actor: "agent", ...where, tool: "search", callId: `call-${stepId}-1-1`, arguments: { query: "q1" } });
+      push(llmCall("executor", where));
+      if (ending === "interrupted") break;
+      const message = "the run was cancelled";
+      const evaluation: StepEvaluation = { validation: { valid: false, error: message }, reward: runtimeErrorReward(message) };
+      const metadata = { status: "error", error: message };
+      push({
+        type: "attempt.finished",
+        actor: "student",
+        ...where,
+        status: "cancelled",
+        outcome: "cancelled",
+        output: "",
+        trace: "",
+        structuredOutput: null,
+        evaluation,
+        rewardSkipped: true,
+        timingsMs: { student_ms: 0, validation_ms: 0, total_ms: 0 },
+        error: message,
+        metadata,
+      });
+      push({
+        type: "step.finished",
+        actor: "system",
+        stepId,
+        status: "cancelled",
+        reason: message,
+        result: { step_id: stepId, trace: "", output: "", evaluation, attempts: 1, metadata },
+      });
+      break;
+    }
+    const failing = stepId === endsAtStep;
     const guidance: string[] = [];
     let lastEvaluation: StepEvaluation | null = null;
     for (let attempt = 1; attempt <= script.attempts; attempt += 1) {
       const where = { stepId, attempt };
       const final = attempt === script.attempts;
+      const accepted = final && !failing;
       push({ type: "attempt.started", actor: "student", ...where, guidance: [...guidance], context: {} });
       for (let call = 1; call <= (script.toolCalls ?? 0); call += 1) {
         const callId = `call-${stepId}-${attempt}-${call}`;
@@ -109,37 +172,37 @@ function buildInputs(script: SessionScript, fillerFor: (attemptIndex: number) =>
         type: "validation",
         actor: "teacher",
         ...where,
-        valid: final,
+        valid: accepted,
         guidance: note,
-        validation: { valid: final, guidance: note },
+        validation: { valid: accepted, guidance: note },
       });
       let reward: RewardBreakdown;
-      if (final) {
+      if (accepted) {
         const judges = script.judges.map((judge) => judgeOutcome(judge, stepId, disputed(stepId), push, where));
         const score = judges.reduce((sum, judge) => sum + judge.score, 0) / Math.max(1, judges.length);
         reward = { score, rationale: null, judges, raw: { score, judges } };
       } else {
-        reward = { score: 0, rationale: "validation_failed", judges: [], raw: { skipped: true, reason: "validation_failed" } };
+        reward = skippedReward("validation_failed");
       }
-      push({ type: "reward", actor: "reward", ...where, score: reward.score, skipped: !final, breakdown: reward });
+      push({ type: "reward", actor: "reward", ...where, score: reward.score, skipped: !accepted, breakdown: reward });
       if (note) {
         guidance.push(note);
         push({ type: "guidance.issued", actor: "teacher", ...where, note, forAttempt: attempt + 1, sequence: guidance.length });
       }
-      const evaluation: StepEvaluation = { validation: { valid: final, guidance: note }, reward };
+      const evaluation: StepEvaluation = { validation: { valid: accepted, guidance: note }, reward };
       lastEvaluation = evaluation;
       push({
         type: "attempt.finished",
         actor: "student",
         ...where,
         status: "ok",
-        outcome: final ? "accepted" : "retry",
+        outcome: accepted ? "accepted" : final ? "failed" : "retry",
         output: outputFor(stepId, attempt),
         trace: `trace of step ${stepId} attempt ${attempt}`,
         structuredOutput: null,
         evaluation,
-        rewardSkipped: !final,
-        timingsMs: { student_ms: 120, validation_ms: 40, ...(final ? { reward_ms: 80 } : {}), total_ms: final ? 240 : 160 },
+        rewardSkipped: !accepted,
+        timingsMs: { student_ms: 120, validation_ms: 40, ...(accepted ? { reward_ms: 80 } : {}), total_ms: accepted ? 240 : 160 },
         error: null,
         metadata: { status: "ok" },
       });
@@ -148,8 +211,8 @@ function buildInputs(script: SessionScript, fillerFor: (attemptIndex: number) =>
       type: "step.finished",
       actor: "student",
       stepId,
-      status: "succeeded",
-      reason: null,
+      status: failing ? "failed" : "succeeded",
+      reason: failing ? "validation failed on every attempt" : null,
       result: {
         step_id: stepId,
         trace: `trace of step ${stepId} attempt ${script.attempts}`,
@@ -160,17 +223,25 @@ function buildInputs(script: SessionScript, fillerFor: (attemptIndex: number) =>
       },
     });
   }
-  if (!script.unfinished) {
-    const finalAnswer = script.finalAnswer ?? "The final answer.";
-    push({ type: "synthesis", actor: "student", finalAnswer });
-    push({
-      type: "session.completed",
-      actor: "system",
-      finalAnswer,
-      executionMode: "stepwise",
-      usage: { promptTokens: 0, completionTokens: 0, reasoningTokens: 0, costUsd: 0, calls: 0 },
-      durationMs: 1234,
-    });
+  if (script.unfinished) return inputs;
+  const usage = { promptTokens: 0, completionTokens: 0, reasoningTokens: 0, costUsd: 0, calls: 0 };
+  switch (ending) {
+    case "completed": {
+      const finalAnswer = script.finalAnswer ?? "The final answer.";
+      push({ type: "synthesis", actor: "student", finalAnswer });
+      push({ type: "session.completed", actor: "system", finalAnswer, executionMode: "stepwise", usage, durationMs: 1234 });
+      break;
+    }
+    case "failed":
+      push({ type: "error", actor: "system", message: `step ${endsAtStep} failed`, where: "orchestrator" });
+      push({ type: "session.failed", actor: "system", error: `step ${endsAtStep} failed`, finalAnswer: null, failedSteps: [endsAtStep], usage, durationMs: 987.6 });
+      break;
+    case "cancelled":
+      push({ type: "session.cancelled", actor: "system", reason: "cancelled by user", usage, durationMs: 456.4 });
+      break;
+    case "interrupted":
+      push({ type: "session.interrupted", actor: "system", reason: "the server stopped while the session was running" });
+      break;
   }
   return inputs;
 }

@@ -1,21 +1,21 @@
 /**
  * Set-based reads for the exporter: one query for a page of sessions (keyset paginated, newest first) and one
  * per child table for the whole page, never one query per session. JSON columns are read as text and parsed
- * one session at a time during assembly: a page held as strings is a fraction of the same page as objects.
+ * one session at a time during assembly (lib/export/bundles.ts): a page held as strings is a fraction of the
+ * same page as objects.
  */
 import { sql, type SQL } from "drizzle-orm";
-import { queryRows } from "@/lib/db/raw";
-import type { Queryable } from "@/lib/db/types";
-import type { ExportFilters } from "./filters";
-import { RawJson } from "./raw-json";
+import type { ExportFilters } from "@/lib/export/filters";
 import type {
   AttemptRowForExport,
   EventRowForExport,
   GuidanceRowForExport,
-  SessionBundle,
+  SelectionCount,
   SessionRowForExport,
   StepRowForExport,
-} from "./types";
+} from "@/lib/export/types";
+import { queryRows } from "../raw";
+import type { Queryable } from "../types";
 
 /** Position after the last session of a page: `(created_at, id)` with the timestamp at full precision. */
 export interface SessionCursor {
@@ -108,14 +108,19 @@ export async function selectSessionPage(db: Queryable, request: SessionPageReque
   return rows.map((row) => ({ ...row, rewardScore: numberOrNull(row.rewardScore), costUsd: Number(row.costUsd) }));
 }
 
-/** Steps (with their attempts and guidance) and the latest `eventLimit` events of every session in the page. */
-export async function loadBundles(
-  db: Queryable,
-  page: SessionRowForExport[],
-  eventLimit: number,
-): Promise<SessionBundle[]> {
-  if (page.length === 0) return [];
-  const ids = page.map((session) => session.id);
+/** The rows of a page of sessions, each tagged with its session (and step); events as their JSON text. */
+export interface PageRows {
+  steps: (Omit<StepRowForExport, "attemptRows" | "guidance"> & { sessionId: number })[];
+  attempts: (AttemptRowForExport & { sessionId: number; stepId: number })[];
+  guidance: (GuidanceRowForExport & { sessionId: number; stepId: number })[];
+  events: (Omit<EventRowForExport, "event"> & { sessionId: number; eventText: string })[];
+  /** How many events each session has in all. */
+  totals: { sessionId: number; total: number }[];
+}
+
+/** Steps (with their attempts and guidance) and the latest `eventLimit` events of every session in `ids`. */
+export async function selectPageRows(db: Queryable, ids: readonly number[], eventLimit: number): Promise<PageRows> {
+  if (ids.length === 0) return { steps: [], attempts: [], guidance: [], events: [], totals: [] };
   const idList = inList(ids);
   // Sequential: a transaction is one connection, and node-postgres must not get overlapping queries on it.
   const steps = await queryRows<Row<Omit<StepRowForExport, "attemptRows" | "guidance"> & { sessionId: number }>>(
@@ -163,32 +168,9 @@ export async function loadBundles(
         where session_id in (${idList}) group by session_id`,
   );
 
-  const bundles = new Map<number, SessionBundle>(
-    page.map((session) => [session.id, { session, steps: [], events: [], eventTotal: 0 }]),
-  );
-  const stepIndex = new Map<string, StepRowForExport>();
-  for (const { sessionId, ...step } of steps) {
-    const row: StepRowForExport = { ...step, attemptRows: [], guidance: [] };
-    bundles.get(sessionId)?.steps.push(row);
-    stepIndex.set(`${sessionId}:${step.stepId}`, row);
-  }
-  for (const { sessionId, stepId, ...attempt } of attempts) {
-    stepIndex.get(`${sessionId}:${stepId}`)?.attemptRows.push({ ...attempt, rewardScore: numberOrNull(attempt.rewardScore) });
-  }
-  for (const { sessionId, stepId, ...note } of guidance) stepIndex.get(`${sessionId}:${stepId}`)?.guidance.push(note);
-  for (const { sessionId, eventText, ...event } of events) {
-    bundles.get(sessionId)?.events.push({ ...event, event: new RawJson(eventText) });
-  }
-  for (const { sessionId, total } of totals) {
-    const bundle = bundles.get(sessionId);
-    if (bundle) bundle.eventTotal = Number(total);
-  }
-  return ids.map((id) => bundles.get(id)!);
-}
-
-export interface SelectionCount {
-  sessions: number;
-  steps: number;
+  // In place: a page's attempts are many, and drivers may give a `real` as text.
+  for (const attempt of attempts) attempt.rewardScore = numberOrNull(attempt.rewardScore);
+  return { steps, attempts, guidance, events, totals: totals.map(({ sessionId, total }) => ({ sessionId, total: Number(total) })) };
 }
 
 /** How many sessions (and their recorded steps) an export with these filters would write. */
