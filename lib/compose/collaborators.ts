@@ -3,6 +3,7 @@
  * the agent adapter, each wired to the hooks the engine hands over (LLM calls become `llm.call`
  * events; no model request leaves before the events that led to it are on their way to the store).
  */
+import "server-only";
 import { createAdapter } from "@/lib/adapters";
 import type { AgentAdapter } from "@/lib/adapters/types";
 import type { AtlasConfig } from "@/lib/config";

@@ -3,6 +3,7 @@
  * (LLM clients, reward evaluator, agent adapter, session store). Node only. Run a task with
  * `runTask()`; stop it by aborting its signal with `cancelRun()` or `shutdownRun()`.
  */
+import "server-only";
 export { runTask, type RunTaskOptions } from "./run-task";
 export { configuredCollaborators, type CollaboratorOptions } from "./collaborators";
 export { sessionStoreFor, type SessionTarget } from "./session-target";

@@ -3,6 +3,7 @@
  * embedders use it). It loads the config when given a path, chooses the session store, builds the
  * engine's collaborators from the config and runs the session.
  */
+import "server-only";
 import path from "node:path";
 import type { AgentAdapter } from "@/lib/adapters/types";
 import type { AtlasConfig } from "@/lib/config";

@@ -1,4 +1,5 @@
 /** Where a run keeps its session: the process database, a database the caller opened, a store, or nowhere. */
+import "server-only";
 import { getDatabase } from "@/lib/db/client";
 import { databaseSessionStore } from "@/lib/db/session-store";
 import type { AtlasDb } from "@/lib/db/types";

@@ -2,6 +2,7 @@
  * HTTP side of export/import, kept out of the route files: query parsing with the shared filter schema,
  * a streamed NDJSON download pulled from the export generator, the live count and the NDJSON import.
  */
+import "server-only";
 import { sessionExists } from "@/lib/db/queries/sessions";
 import type { AtlasDb } from "@/lib/db/types";
 import { AtlasError } from "@/lib/errors";

@@ -9,6 +9,7 @@
  * (older exports), or not accounting for the record — it is stored from the record's fields, as an
  * upstream record is, and the summary lists it with the reason.
  */
+import "server-only";
 import { storeImportedSession } from "@/lib/db/queries/import";
 import type { AtlasDb } from "@/lib/db/types";
 import { decodeRecordLine } from "./decode-record";

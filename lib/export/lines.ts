@@ -1,4 +1,5 @@
 /** Line readers for JSONL input: numbered, streaming, never the whole input in memory. */
+import "server-only";
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 

@@ -3,6 +3,7 @@
  * REPEATABLE READ snapshot with a handful of set-based queries, yielded one JSONL line at a time. Memory stays
  * bounded by one page whatever the number of sessions.
  */
+import "server-only";
 import { countSelection, selectPageRows, selectSessionPage, type SessionCursor } from "@/lib/db/queries/export";
 import type { AtlasDb } from "@/lib/db/types";
 import { bundlesOf } from "./bundles";

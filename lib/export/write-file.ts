@@ -1,4 +1,5 @@
 /** Writes streamed text to a file with backpressure, atomically: the target appears only once complete. */
+import "server-only";
 import { createWriteStream, mkdirSync, renameSync, rmSync } from "node:fs";
 import { once } from "node:events";
 import os from "node:os";

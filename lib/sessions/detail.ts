@@ -1,3 +1,4 @@
+import "server-only";
 import { parseConfigText } from "@/lib/config";
 import { getSessionById } from "@/lib/db/queries/sessions";
 import { getSessionDetailRows, getStepRows, type StepRows, type StepRowsOptions } from "@/lib/db/queries/session-views";

@@ -1,3 +1,4 @@
+import "server-only";
 import { getSessionById } from "@/lib/db/queries/sessions";
 import { listSessionEvents } from "@/lib/db/queries/session-views";
 import type { Queryable } from "@/lib/db/types";

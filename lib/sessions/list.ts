@@ -1,3 +1,4 @@
+import "server-only";
 import { listSessionRows, type SessionListFilter } from "@/lib/db/queries/session-views";
 import type { Queryable } from "@/lib/db/types";
 import type { SessionListQuery, SessionListResponse } from "./api-types";

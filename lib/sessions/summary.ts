@@ -1,3 +1,4 @@
+import "server-only";
 import type { SessionListRow } from "@/lib/db/queries/session-views";
 import type { SessionStatus } from "@/lib/trajectory";
 import type { SessionSummary } from "./api-types";

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, desc, eq, max, notInArray, notLike, sql, type SQL } from "drizzle-orm";
 import { configs, configVersions } from "../schema";
 import type { AtlasTx, Queryable } from "../types";

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, eq, gt, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import {
   countersAddedBy,

@@ -4,6 +4,7 @@
  * one session at a time during assembly (lib/export/bundles.ts): a page held as strings is a fraction of the
  * same page as objects.
  */
+import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { ExportFilters } from "@/lib/export/filters";
 import type {

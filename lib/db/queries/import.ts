@@ -4,6 +4,7 @@
  * event log is replayed through `appendEvents`, the writer every run goes through; any other record
  * (the upstream SDK's format, or ours with an incomplete log) is stored as the rows it states.
  */
+import "server-only";
 import { sql } from "drizzle-orm";
 import { isJsonObject, type JsonObject, type TrajectoryEvent } from "@/lib/trajectory";
 import { guidanceNotes, plans, sessions, stepAttempts, stepResults, trajectoryEvents } from "../schema";

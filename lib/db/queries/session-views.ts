@@ -2,6 +2,7 @@
  * Read models of the dashboard: the session list (keyset-paginated on the `sessions_*_created_idx`
  * indexes), one session with its plan/steps/attempts/guidance, event-log pages and the overview.
  */
+import "server-only";
 import { and, asc, eq, getTableColumns, gt, gte, ilike, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { TERMINAL_EVENT_TYPES, type TrajectoryEvent } from "@/lib/trajectory";

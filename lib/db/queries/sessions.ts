@@ -1,3 +1,4 @@
+import "server-only";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { currentProcess } from "@/lib/server/process-identity";
 import { sessions, trajectoryEvents, type SessionRow } from "../schema";
