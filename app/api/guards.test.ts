@@ -108,7 +108,7 @@ describe("request guards on every route", () => {
 
   it("refuses cross-origin, text/plain, form-encoded and foreign-Host requests to each mutating route: nothing stored, nothing run", async () => {
     const { db } = await getDatabase();
-    const { sessionId } = await seedSession(db, { task: "Existing session", status: "running", createdAt: new Date("2025-10-02T00:00:00Z") });
+    const { sessionId } = await seedSession(db, { task: "Existing session", createdAt: new Date("2025-10-02T00:00:00Z") });
     const before = await databaseFingerprint(db);
     for (const mutation of mutations(sessionId)) {
       for (const attack of ATTACKS) {
@@ -146,7 +146,7 @@ describe("request guards on every route", () => {
 
   it("the same requests sent by the dashboard itself store and run", async () => {
     const { db } = await getDatabase();
-    const { sessionId } = await seedSession(db, { task: "Cancel me", status: "running", createdAt: new Date("2025-10-04T00:00:00Z") });
+    const { sessionId } = await seedSession(db, { task: "Cancel me", createdAt: new Date("2025-10-04T00:00:00Z") });
     const sameOrigin = { origin: ORIGIN, "sec-fetch-site": "same-origin" };
     const [run, save, validate, imported] = mutations(sessionId);
     const before = await databaseFingerprint(db);

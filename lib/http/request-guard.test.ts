@@ -94,7 +94,8 @@ describe("the request guard", () => {
   });
 
   it("Next's proxy passes the largest accepted body through untruncated", async () => {
-    const { default: nextConfig } = (await import("../../next.config.js")) as { default: { experimental: { proxyClientMaxBodySize: number } } };
+    const configFile = "../../next.config.js";
+    const { default: nextConfig } = (await import(/* @vite-ignore */ configFile)) as { default: { experimental: { proxyClientMaxBodySize: number } } };
     expect(nextConfig.experimental.proxyClientMaxBodySize).toBe(LARGEST_BODY_LIMIT + 1);
   });
 });
