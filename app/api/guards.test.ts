@@ -144,6 +144,30 @@ describe("request guards on every route", () => {
     expect(await own.text()).toContain("Read me");
   });
 
+  it("a config naming agent code outside the allowed folders is refused by runs, save and validate, naming the rule", async () => {
+    const { db } = await getDatabase();
+    const before = await databaseFingerprint(db);
+    const yaml = scriptedConfigYaml(llm.url).replace(
+      /^agent:\n(?:  .*\n)+?(?=teacher:)/m,
+      "agent:\n  type: module\n  name: a\n  system_prompt: s\n  module: /tmp/evil.mjs\n",
+    );
+    expect(yaml).toContain("module: /tmp/evil.mjs");
+    const headers = { host: "127.0.0.1:3000", "content-type": "application/json" };
+    const runs = await app.fetch(new Request(`${ORIGIN}/api/runs`, { method: "POST", headers, body: JSON.stringify({ task: "t", config: { yaml } }) }));
+    const save = await app.fetch(new Request(`${ORIGIN}/api/configs/evil`, { method: "PUT", headers, body: JSON.stringify({ yaml }) }));
+    for (const response of [runs, save]) {
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { error: { code: string; issues: { path: string; message: string }[] } };
+      expect(body.error.code).toBe("invalid_config");
+      expect(body.error.issues[0]).toMatchObject({ path: "agent.module" });
+      expect(body.error.issues[0]?.message).toContain("agents load code only from the folders in ATLAS_AGENT_PATHS");
+    }
+    const validate = await app.fetch(new Request(`${ORIGIN}/api/configs/validate`, { method: "POST", headers, body: JSON.stringify({ yaml }) }));
+    expect(await validate.json()).toMatchObject({ ok: false, issues: [{ path: "agent.module" }] });
+    expect(await databaseFingerprint(db)).toEqual(before);
+    expect(llm.requests).toHaveLength(0);
+  });
+
   it("the same requests sent by the dashboard itself store and run", async () => {
     const { db } = await getDatabase();
     const { sessionId } = await seedSession(db, { task: "Cancel me", createdAt: new Date("2025-10-04T00:00:00Z") });

@@ -19,6 +19,7 @@ import { LiveBus } from "./live-bus";
 import { recoverUnfinishedSessions, type RecoveryReport } from "./recovery";
 import { assertApiKeysPresent } from "./secrets";
 import { appendSystemEvent } from "./system-events";
+import { agentCodeRoots } from "@/lib/config/code-location";
 
 export type RunEngine = (options: RunOptions) => Promise<RunResult>;
 export type ConfigResolver = (db: AtlasDb, ref: RunRequest["config"]) => Promise<ResolvedConfig>;
@@ -270,6 +271,7 @@ export class RunManager {
         configName: run.resolved.name,
         configHash: run.resolved.hash,
         baseDir: run.resolved.baseDir,
+        codeRoots: agentCodeRoots(this.options.env),
         env: this.options.env as NodeJS.ProcessEnv,
       });
     } catch (error) {

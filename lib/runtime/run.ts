@@ -39,6 +39,8 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Relative agent paths resolve from here (default: the config file's folder, else the working directory). */
   baseDir?: string;
+  /** Folders python and module agents may load code from (the server's ATLAS_AGENT_PATHS); unset: anywhere. */
+  codeRoots?: readonly string[];
   /** Use this agent instead of building one from `config.agent` (embedding, benchmarks); the caller closes it. */
   adapter?: AgentAdapter;
 }
@@ -185,7 +187,7 @@ class SessionRun {
   private async buildAdapter(): Promise<AgentAdapter> {
     const { createAdapter } = await import("@/lib/adapters");
     const { config, env, baseDir } = this.input;
-    return createAdapter(config.agent, { env, baseDir, recorder: this.recordLlmCall });
+    return createAdapter(config.agent, { env, baseDir, codeRoots: this.input.options.codeRoots, recorder: this.recordLlmCall });
   }
 
   private buildOrchestrator(adapter: AgentAdapter, signal: AbortSignal): Orchestrator {
