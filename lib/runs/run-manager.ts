@@ -20,6 +20,7 @@ import { recoverUnfinishedSessions, type RecoveryReport } from "./recovery";
 import { assertApiKeysPresent } from "./secrets";
 import { appendSystemEvent } from "./system-events";
 import { agentCodeRoots } from "@/lib/config/code-location";
+import { describeEngineError, TERMINAL_WRITE_RETRIES_MS } from "./run-failure";
 
 export type RunEngine = (options: RunOptions) => Promise<RunResult>;
 export type ConfigResolver = (db: AtlasDb, ref: RunRequest["config"]) => Promise<ResolvedConfig>;
@@ -260,7 +261,7 @@ export class RunManager {
     const store = this.interruptingStore(run, this.options.store(db));
     let engineError: unknown = null;
     try {
-      await this.options.engine({
+      const outcome = await this.options.engine({
         task: run.task,
         config: run.resolved.config,
         sessionId: run.sessionId,
@@ -274,6 +275,8 @@ export class RunManager {
         codeRoots: agentCodeRoots(this.options.env),
         env: this.options.env as NodeJS.ProcessEnv,
       });
+      // Stored nowhere when the database failed: the reason is then only in the result.
+      if (outcome.status === "failed" && outcome.error) engineError = new Error(outcome.error);
     } catch (error) {
       engineError = error;
     }
@@ -306,6 +309,22 @@ export class RunManager {
 
   /** The engine rejects only for bad input and cannot store a terminal event when the database fails: close the session here. */
   private async ensureTerminal(db: AtlasDb, run: ActiveRun, engineError: unknown): Promise<void> {
+    // The database may be what failed (PostgreSQL restarting): try again for a while before leaving it to recovery.
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await this.closeSession(db, run, engineError);
+        return;
+      } catch (error) {
+        if (attempt >= TERMINAL_WRITE_RETRIES_MS.length || this.stopping) {
+          console.error(`could not close session ${run.sessionId}; start-up recovery will:`, error);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, TERMINAL_WRITE_RETRIES_MS[attempt]));
+      }
+    }
+  }
+
+  private async closeSession(db: AtlasDb, run: ActiveRun, engineError: unknown): Promise<void> {
     if ((await terminalEventSeq(db, run.sessionId)) !== null) return;
     const usage = emptyUsage();
     const terminal: EventInput =
@@ -316,15 +335,13 @@ export class RunManager {
           : {
               type: "session.failed",
               actor: "system",
-              error: engineError ? errorMessage(engineError) : "the run ended without recording an outcome",
+              error: engineError ? describeEngineError(engineError) : "the run ended without recording an outcome",
               finalAnswer: null,
               failedSteps: [],
               usage,
               durationMs: 0,
             };
-    await this.writeSystemEvent(db, run.sessionId, terminal).catch((error: unknown) =>
-      console.error(`could not close session ${run.sessionId}; start-up recovery will:`, error),
-    );
+    await this.writeSystemEvent(db, run.sessionId, terminal);
   }
 
   private async cancelQueued(db: AtlasDb, run: ActiveRun): Promise<void> {
