@@ -10,7 +10,7 @@ import { createAppHarness, type AppHarness } from "@/lib/http/testing/app-harnes
 import { databaseFingerprint } from "@/lib/http/testing/db-fingerprint";
 import { ROUTE_POLICIES } from "@/lib/http/route-policy";
 import { billionLaughs, deepBlockNesting, deeplyNested, tenMegabytes } from "@/lib/testing/hostile-yaml";
-import { stressCount } from "@/lib/testing/stress";
+import { stressCount, STRESS_TIMEOUT_MS } from "@/lib/testing/stress";
 
 process.env.ATLAS_DATA_DIR = "memory://";
 process.env.ATLAS_NO_SIGNAL_HANDLERS = "1";
@@ -149,7 +149,7 @@ describe("fuzzing every route", () => {
     expect(health.status).toBe(200);
     const list = await app.fetch(new Request(`${ORIGIN}/api/sessions`, { headers: { host: "127.0.0.1:3000" } }));
     expect(((await list.json()) as { sessions: unknown[] }).sessions).toHaveLength(1);
-  });
+  }, STRESS_TIMEOUT_MS);
 
   it("hostile YAML answers 400 on every route that takes a config, and stores nothing", async () => {
     const { db } = await getDatabase();

@@ -16,7 +16,7 @@ import { openMigratedDatabase } from "@/lib/db/open";
 import { ExportFiltersSchema } from "@/lib/export/filters";
 import { exportChunks } from "@/lib/export/stream";
 import { demoRules, startScriptedLlm, type ScriptedLlm } from "@/lib/llm/scripted";
-import { stressCount } from "@/lib/testing/stress";
+import { stressCount, STRESS_TIMEOUT_MS } from "@/lib/testing/stress";
 import { testRunManager } from "./testing/harness";
 
 const ROUNDS = stressCount(2, 10);
@@ -88,5 +88,5 @@ describe("PGlite under repeated SIGKILL", () => {
         await handle.close();
       }
     }
-  });
+  }, STRESS_TIMEOUT_MS);
 });

@@ -11,7 +11,7 @@ import { listSessionEvents } from "@/lib/db/queries/session-views";
 import { createAppHarness } from "@/lib/http/testing/app-harness";
 import { serveHarness, type ServedHarness } from "@/lib/http/testing/serve-harness";
 import { demoRules, startScriptedLlm, type ScriptedLlm } from "@/lib/llm/scripted";
-import { stressCount } from "@/lib/testing/stress";
+import { stressCount, STRESS_TIMEOUT_MS } from "@/lib/testing/stress";
 import { parseSseStream } from "./sse";
 import { scriptedConfigYaml, SCRIPTED_KEY_ENV } from "./testing/harness";
 
@@ -100,5 +100,5 @@ describe("load on one server", () => {
     const after = heapAfterGc();
     console.info(`load: heap ${(baseline / 1e6).toFixed(1)} MB before, ${(after / 1e6).toFixed(1)} MB after ${RUNS} runs × ${SUBSCRIBERS} subscribers`);
     expect(after).toBeLessThan(baseline + HEAP_SLACK_BYTES);
-  });
+  }, STRESS_TIMEOUT_MS);
 });
