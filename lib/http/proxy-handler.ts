@@ -29,13 +29,13 @@ export function handleProxyRequest(request: NextRequest): NextResponse {
     env.token,
   );
   if (decision.kind === "remember") {
-    const response = withSecurityHeaders(NextResponse.redirect(decision.cleanUrl, 303));
+    const response = redirect(decision.cleanUrl);
     response.cookies.set(TOKEN_COOKIE, env.token ?? "", tokenCookieOptions(isHttps(request)));
     return response;
   }
   if (decision.kind === "deny") {
     if (!isApiPath(pathname) && (request.method === "GET" || request.method === "HEAD")) {
-      return withSecurityHeaders(NextResponse.redirect(loginUrl(request.url), 303));
+      return redirect(loginUrl(request.url));
     }
     return errorJson(
       new AtlasError(
@@ -50,6 +50,15 @@ export function handleProxyRequest(request: NextRequest): NextResponse {
 export function isHttps(request: NextRequest): boolean {
   const forwarded = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
   return forwarded === "https" || request.nextUrl.protocol === "https:";
+}
+
+/**
+ * A relative Location: NextRequest reports 127.0.0.1 as `localhost`, and a redirect to another host name
+ * would lose the cookie just set (and loop through the login).
+ */
+function redirect(target: string): NextResponse {
+  const url = new URL(target);
+  return withSecurityHeaders(new NextResponse(null, { status: 303, headers: { location: `${url.pathname}${url.search}` } }));
 }
 
 function errorJson(error: AtlasError): NextResponse {
