@@ -10,8 +10,6 @@ export interface MethodPolicy {
   body: BodyKind;
   /** Largest accepted body in bytes (413 beyond it). */
   limitBytes: number;
-  /** Reachable without ATLAS_TOKEN (the health check for monitors, the login itself). */
-  public?: boolean;
 }
 
 export interface RoutePolicy {
@@ -31,8 +29,8 @@ export const EMPTY_BODY_LIMIT = 1 * KIB;
 const read: MethodPolicy = { body: "none", limitBytes: EMPTY_BODY_LIMIT };
 
 export const ROUTE_POLICIES: readonly RoutePolicy[] = [
-  { pattern: "/api/health", methods: { GET: { ...read, public: true } } },
-  { pattern: "/api/login", methods: { POST: { body: "json", limitBytes: 4 * KIB, public: true } } },
+  { pattern: "/api/health", methods: { GET: read } },
+  { pattern: "/api/login", methods: { POST: { body: "json", limitBytes: 4 * KIB } } },
   { pattern: "/api/overview", methods: { GET: read } },
   { pattern: "/api/runs", methods: { POST: { body: "json", limitBytes: CONFIG_BODY_LIMIT } } },
   { pattern: "/api/sessions", methods: { GET: read } },

@@ -2,7 +2,19 @@
 import { errorMessage } from "@/lib/errors";
 
 /** Waits between attempts to record a run's end while the database is unreachable (about half a minute in all). */
-export const TERMINAL_WRITE_RETRIES_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 16_000];
+const TERMINAL_WRITE_RETRIES_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 16_000];
+
+/** Runs `write` until it succeeds, the retries are used up (then its last error is thrown) or `stopped()`. */
+export async function retryWhileFailing(write: () => Promise<void>, stopped: () => boolean): Promise<void> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= TERMINAL_WRITE_RETRIES_MS.length || stopped()) throw error;
+      await new Promise((resolve) => setTimeout(resolve, TERMINAL_WRITE_RETRIES_MS[attempt]));
+    }
+  }
+}
 
 /** Writes the engine could not make are the database's failure, and the message says so. */
 export function describeEngineError(error: unknown): string {

@@ -20,7 +20,7 @@ import { recoverUnfinishedSessions, type RecoveryReport } from "./recovery";
 import { assertApiKeysPresent } from "./secrets";
 import { appendSystemEvent } from "./system-events";
 import { agentCodeRoots } from "@/lib/config/code-location";
-import { describeEngineError, TERMINAL_WRITE_RETRIES_MS } from "./run-failure";
+import { describeEngineError, retryWhileFailing } from "./run-failure";
 
 export type RunEngine = (options: RunOptions) => Promise<RunResult>;
 export type ConfigResolver = (db: AtlasDb, ref: RunRequest["config"]) => Promise<ResolvedConfig>;
@@ -310,18 +310,9 @@ export class RunManager {
   /** The engine rejects only for bad input and cannot store a terminal event when the database fails: close the session here. */
   private async ensureTerminal(db: AtlasDb, run: ActiveRun, engineError: unknown): Promise<void> {
     // The database may be what failed (PostgreSQL restarting): try again for a while before leaving it to recovery.
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        await this.closeSession(db, run, engineError);
-        return;
-      } catch (error) {
-        if (attempt >= TERMINAL_WRITE_RETRIES_MS.length || this.stopping) {
-          console.error(`could not close session ${run.sessionId}; start-up recovery will:`, error);
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, TERMINAL_WRITE_RETRIES_MS[attempt]));
-      }
-    }
+    await retryWhileFailing(() => this.closeSession(db, run, engineError), () => this.stopping).catch((error: unknown) =>
+      console.error(`could not close session ${run.sessionId}; start-up recovery will:`, error),
+    );
   }
 
   private async closeSession(db: AtlasDb, run: ActiveRun, engineError: unknown): Promise<void> {
