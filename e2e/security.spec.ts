@@ -106,7 +106,7 @@ test.describe("with ATLAS_TOKEN", () => {
     expect((await rawRequest({ port: tokenPort, path: "/api/sessions", headers: { ...host, authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
     const exchanged = await rawRequest({ port: tokenPort, path: `/configs?token=${TOKEN}`, headers: host });
     expect(exchanged.status).toBe(303);
-    expect(exchanged.headers.location).toBe("/configs");
+    expect(exchanged.headers.location).toBe(`http://127.0.0.1:${tokenPort}/configs`);
     expect(String(exchanged.headers["set-cookie"])).toMatch(/atlas_token=.*HttpOnly.*SameSite=strict/i);
     await page.goto(`http://127.0.0.1:${tokenPort}/export?token=${TOKEN}`);
     await expect(page).toHaveURL(`http://127.0.0.1:${tokenPort}/export`);

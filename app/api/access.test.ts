@@ -42,7 +42,7 @@ describe("the access token", () => {
     }
     const page = await get("/sessions?status=failed");
     expect(page.status).toBe(303);
-    expect(page.headers.get("location")).toBe("/login?next=%2Fsessions%3Fstatus%3Dfailed");
+    expect(page.headers.get("location")).toBe(`${ORIGIN}/login?next=%2Fsessions%3Fstatus%3Dfailed`);
     const loginPage = handleProxyRequest(new NextRequest(`${ORIGIN}/login?next=%2F`, { headers: HOST }));
     expect(loginPage.headers.get("x-middleware-next")).toBe("1");
     expect((await get("/api/health")).status).toBe(200);
@@ -70,7 +70,7 @@ describe("the access token", () => {
   it("exchanges ?token= for the cookie and redirects to the URL without it", async () => {
     const response = await get(`/configs?name=a&token=${TOKEN}`);
     expect(response.status).toBe(303);
-    expect(response.headers.get("location")).toBe("/configs?name=a");
+    expect(response.headers.get("location")).toBe(`${ORIGIN}/configs?name=a`);
     expect(response.headers.get("set-cookie")).toMatch(/atlas_token=.+HttpOnly.+SameSite=strict/i);
     expect((await get("/configs?token=wrong")).status).toBe(303);
     expect((await get("/configs?token=wrong")).headers.get("location")).toContain("/login");

@@ -29,13 +29,13 @@ export function handleProxyRequest(request: NextRequest): NextResponse {
     env.token,
   );
   if (decision.kind === "remember") {
-    const response = redirect(decision.cleanUrl);
+    const response = redirect(decision.cleanUrl, request);
     response.cookies.set(TOKEN_COOKIE, env.token ?? "", tokenCookieOptions(isHttps(request)));
     return response;
   }
   if (decision.kind === "deny") {
     if (!isApiPath(pathname) && (request.method === "GET" || request.method === "HEAD")) {
-      return redirect(loginUrl(request.url));
+      return redirect(loginUrl(request.url), request);
     }
     return errorJson(
       new AtlasError(
@@ -53,12 +53,14 @@ export function isHttps(request: NextRequest): boolean {
 }
 
 /**
- * A relative Location: NextRequest reports 127.0.0.1 as `localhost`, and a redirect to another host name
- * would lose the cookie just set (and loop through the login).
+ * To the host the client asked for (the guard has checked it): NextRequest reports 127.0.0.1 as
+ * `localhost`, and a redirect to another host name would lose the cookie just set. Next requires an
+ * absolute Location here.
  */
-function redirect(target: string): NextResponse {
+function redirect(target: string, request: NextRequest): NextResponse {
   const url = new URL(target);
-  return withSecurityHeaders(new NextResponse(null, { status: 303, headers: { location: `${url.pathname}${url.search}` } }));
+  const host = request.headers.get("host") ?? url.host;
+  return withSecurityHeaders(NextResponse.redirect(new URL(`${url.pathname}${url.search}`, `${request.nextUrl.protocol}//${host}`), 303));
 }
 
 function errorJson(error: AtlasError): NextResponse {
