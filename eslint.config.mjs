@@ -35,7 +35,7 @@ const BROWSER_LIB = [
   "lib/query-client.ts",
 ];
 /** Node-only files inside folders that are otherwise browser-side. */
-const NODE_FILES_IN_BROWSER_FOLDERS = ["lib/config/load-file.ts"];
+const NODE_FILES_IN_BROWSER_FOLDERS = ["lib/config/load-file.ts", "lib/config/code-location.ts"];
 
 /** The engine: plain async code that takes an AbortSignal and knows nothing of storage, HTTP or React. */
 const ENGINE = ["lib/runtime/**", "lib/reward/**", "lib/llm/**", "lib/adapters/**"];

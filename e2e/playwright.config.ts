@@ -65,6 +65,8 @@ export default defineConfig({
       NEXT_TELEMETRY_DISABLED: "1",
       // Read by the e2e module and python agents, which forward their calls to the scripted server.
       E2E_LLM_URL: e2eLlmUrl(),
+      // The fixture configs' module and python agents live here, beside the default folder.
+      ATLAS_AGENT_PATHS: [path.join(root, "configs"), path.join(root, "e2e", "fixtures", "agents")].join(path.delimiter),
     },
   },
 });

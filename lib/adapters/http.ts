@@ -3,6 +3,7 @@
  */
 import type { HttpAgentConfig } from "@/lib/config";
 import { resolveHeaderTemplates } from "@/lib/config/env-refs";
+import { headerSecrets, withRedaction } from "@/lib/config/secret-redaction";
 import { AtlasError, errorMessage } from "@/lib/errors";
 import { cancelledError, sleep, throwIfCancelled } from "./abort";
 import type { AdapterContext, AgentAdapter, AgentCall, AgentReply } from "./types";
@@ -22,8 +23,11 @@ export function createHttpAdapter(config: HttpAgentConfig, context: AdapterConte
         ...resolveHeaderTemplates(config.transport.headers, context.env),
       };
       const body = JSON.stringify(buildRequestBody(config.payload_template, call));
-      const response = await postWithRetry(config.transport, headers, body, call.signal);
-      return { text: extractResult(response, config.result_path ?? DEFAULT_RESULT_PATH) };
+      // An agent (or a proxy in front of it) may echo the headers back, in its answer or its error page.
+      return withRedaction(headerSecrets(config.transport.headers, context.env), async () => {
+        const response = await postWithRetry(config.transport, headers, body, call.signal);
+        return { text: extractResult(response, config.result_path ?? DEFAULT_RESULT_PATH) };
+      });
     },
     async close() {},
   };

@@ -9,6 +9,7 @@ import type { ModuleAgentConfig } from "@/lib/config";
 import { AtlasError, errorMessage, isAtlasError } from "@/lib/errors";
 import type { ToolCall } from "@/lib/llm/types";
 import { cancelledError, raceWithAbort, throwIfCancelled } from "./abort";
+import { assertCodeLocation } from "./code-location";
 import type { AdapterContext, AgentAdapter, AgentCall, AgentCallMetadata, AgentReply } from "./types";
 
 const ADAPTER_TYPE = "module";
@@ -29,6 +30,7 @@ export function createModuleAdapter(config: ModuleAgentConfig, context: AdapterC
   let loading: Promise<ModuleAgentFunction> | null = null;
 
   function load(): Promise<ModuleAgentFunction> {
+    assertCodeLocation(config.module, context, "agent.module");
     loading ??= loadAgentFunction(modulePath, config.export).catch((error: unknown) => {
       loading = null; // a fixed file is picked up by the next call
       throw error;

@@ -9,6 +9,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { PythonAgentConfig } from "@/lib/config";
 import { AtlasError } from "@/lib/errors";
+import { assertCodeLocation } from "./code-location";
 import { childEnv } from "@/lib/server/child-env";
 import { readEnv } from "@/lib/server/env";
 import { cancelledError, raceWithAbort, throwIfCancelled } from "./abort";
@@ -31,6 +32,8 @@ interface WorkerSpec {
   allow_generator: boolean;
   /** Prepended to sys.path when not already there. */
   search_paths: string[];
+  /** When set, the top-level module must be found inside one of these folders (nothing outside is imported). */
+  allowed_roots: string[] | null;
 }
 
 interface WorkerOptions {
@@ -65,6 +68,7 @@ export function createPythonAdapter(config: PythonAgentConfig, context: AdapterC
     allow_generator: config.allow_generator,
     // Without a working_directory the config's folder plays the part of Python's current directory.
     search_paths: [path.resolve(context.baseDir, config.working_directory ?? ".")],
+    allowed_roots: context.codeRoots ? context.codeRoots.map((root) => path.resolve(root)) : null,
   };
   const options: WorkerOptions = {
     interpreter: readEnv("ATLAS_PYTHON", context.env),
@@ -75,6 +79,7 @@ export function createPythonAdapter(config: PythonAgentConfig, context: AdapterC
   let closed = false;
 
   function usableWorker(): PythonWorker {
+    assertCodeLocation(config.working_directory ?? ".", context, "agent.working_directory");
     if (worker === null || !worker.usable) worker = new PythonWorker(spec, options);
     return worker;
   }

@@ -61,6 +61,11 @@ export interface AdapterContext {
   env: Readonly<Record<string, string | undefined>>;
   /** Relative paths in the config (python working_directory, module path) resolve from here. */
   baseDir: string;
+  /**
+   * When given, python and module agents load code only from inside these folders (the server passes
+   * ATLAS_AGENT_PATHS); without it (a config file run by the CLI) code loads from wherever the config says.
+   */
+  codeRoots?: readonly string[];
   /** Receives one record per LLM call the adapter makes (openai adapter). */
   recorder?: import("@/lib/llm/types").LlmCallRecorder;
 }

@@ -16,6 +16,8 @@ export interface CollaboratorOptions {
   env?: NodeJS.ProcessEnv;
   /** Relative agent paths resolve from here (default: the working directory). */
   baseDir?: string;
+  /** Folders python and module agents may load code from (the server's ATLAS_AGENT_PATHS); unset: anywhere. */
+  codeRoots?: readonly string[];
   /** Use this agent instead of building one from `config.agent`; the caller closes it. */
   adapter?: AgentAdapter;
 }
@@ -28,7 +30,7 @@ export function configuredCollaborators(config: AtlasConfig, options: Collaborat
     const teacherLlm = createLlmClient(config.teacher.llm, { ...llmOptions, label: "teacher.llm" });
     const evaluator = createRewardEvaluator(config.rim, { ...llmOptions, emit: hooks.emit });
     // Built last, so nothing after it can fail and leave its worker behind.
-    const adapter = options.adapter ?? createAdapter(config.agent, { env, baseDir, recorder: hooks.recordLlmCall });
+    const adapter = options.adapter ?? createAdapter(config.agent, { env, baseDir, codeRoots: options.codeRoots, recorder: hooks.recordLlmCall });
     return {
       teacherLlm,
       evaluator,

@@ -38,6 +38,8 @@ export interface RunTaskOptions {
   env?: NodeJS.ProcessEnv;
   /** Relative agent paths resolve from here (default: the config file's folder, else the working directory). */
   baseDir?: string;
+  /** Folders python and module agents may load code from (the server's ATLAS_AGENT_PATHS); unset: anywhere. */
+  codeRoots?: readonly string[];
   /** Use this agent instead of building one from `config.agent` (embedding, benchmarks); the caller closes it. */
   adapter?: AgentAdapter;
 }
@@ -50,7 +52,12 @@ export async function runTask(options: RunTaskOptions): Promise<RunResult> {
     task,
     config: resolved.config,
     store,
-    collaborators: configuredCollaborators(resolved.config, { env: options.env, baseDir: resolved.baseDir, adapter: options.adapter }),
+    collaborators: configuredCollaborators(resolved.config, {
+      env: options.env,
+      baseDir: resolved.baseDir,
+      codeRoots: options.codeRoots,
+      adapter: options.adapter,
+    }),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     ...(options.sessionMetadata ? { sessionMetadata: options.sessionMetadata } : {}),

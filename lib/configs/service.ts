@@ -3,8 +3,9 @@
  * function the run manager calls to turn a config reference into validated, version-pinned content.
  */
 import "server-only";
-import type { AtlasConfig } from "@/lib/config";
+import type { AtlasConfig, ConfigParseResult } from "@/lib/config";
 import { parseConfigText } from "@/lib/config";
+import { agentCodeRoots, codeLocationIssues } from "@/lib/config/code-location";
 import {
   findConfigVersionByHash,
   getConfigRow,
@@ -47,8 +48,19 @@ export interface ResolvedConfig {
   baseDir: string;
 }
 
-export function validateConfigText(yaml: string): ConfigValidation {
-  const parsed = parseConfigText(yaml);
+/** Saved and inline configs resolve relative agent paths from the server's working directory. */
+function savedConfigsDir(): string {
+  return process.cwd();
+}
+
+/** The schema, plus the rule that agent code loads only from the allowed folders (ATLAS_AGENT_PATHS). */
+function parseOnServer(yaml: string, baseDir: string): ConfigParseResult {
+  const roots = agentCodeRoots();
+  return parseConfigText(yaml, { check: (config) => codeLocationIssues(config.agent, { baseDir, roots }) });
+}
+
+export function validateConfigText(yaml: string, baseDir = savedConfigsDir()): ConfigValidation {
+  const parsed = parseOnServer(yaml, baseDir);
   return parsed.ok ? { ok: true } : { ok: false, issues: parsed.issues };
 }
 
@@ -59,7 +71,7 @@ export async function listConfigs(db: AtlasDb): Promise<ConfigSummary[]> {
     listExampleFiles(),
   ]);
   const saved = savedRows.map((row): ConfigSummary => {
-    const validation = validateConfigText(row.yaml);
+    const validation = validateConfigText(row.yaml, savedConfigsDir());
     return {
       name: row.name,
       source: "saved",
@@ -73,7 +85,7 @@ export async function listConfigs(db: AtlasDb): Promise<ConfigSummary[]> {
   });
   const examples = await Promise.all(
     exampleFiles.map(async (file): Promise<ConfigSummary> => {
-      const validation = validateConfigText(file.yaml);
+      const validation = validateConfigText(file.yaml, examplesDir());
       const hash = contentHash(file.yaml);
       const pinned = await findConfigVersionByHash(db, file.name, hash);
       return {
@@ -158,7 +170,7 @@ export async function saveConfig(
   const nameProblem = configNameSaveProblem(name);
   if (nameProblem) throw new AtlasError(isExampleName(name) && !configNameProblem(name) ? "conflict" : "invalid_input", nameProblem);
   assertTextSize(name, yaml);
-  const parsed = parseConfigText(yaml);
+  const parsed = parseOnServer(yaml, savedConfigsDir());
   if (!parsed.ok) throw new AtlasError("invalid_config", `config ${name} is invalid`, { issues: parsed.issues });
   const hash = contentHash(yaml);
 
@@ -198,33 +210,33 @@ function assertExpectedVersion(name: string, expected: number | undefined, lates
 export async function resolveConfigForRun(db: AtlasDb, ref: ConfigRef): Promise<ResolvedConfig> {
   if ("yaml" in ref) {
     assertTextSize(INLINE_CONFIG_NAME, ref.yaml);
-    const config = parseOrThrow(INLINE_CONFIG_NAME, ref.yaml);
+    const config = parseOrThrow(INLINE_CONFIG_NAME, ref.yaml, savedConfigsDir());
     const row = await pinVersion(db, INLINE_CONFIG_NAME, ref.yaml, "YAML passed inline to runs");
-    return resolved(row, config, process.cwd());
+    return resolved(row, config, savedConfigsDir());
   }
 
   const { name, version } = ref;
   assertValidName(name);
   if (isExampleName(name)) {
-    if (version !== undefined) return resolved(...(await storedVersion(name, version)), examplesDir());
+    if (version !== undefined) return resolved(...(await storedVersion(name, version, examplesDir())), examplesDir());
     const file = await readExampleOrThrow(name);
-    const config = parseOrThrow(name, file.yaml);
+    const config = parseOrThrow(name, file.yaml, examplesDir());
     const row = await pinVersion(db, name, file.yaml, `pinned contents of the example file ${file.stem}.yaml`);
     return resolved(row, config, examplesDir());
   }
   if (name === INLINE_CONFIG_NAME && version === undefined) {
     throw new AtlasError("invalid_input", `"${INLINE_CONFIG_NAME}" names YAML pinned by earlier runs: pass {name, version} or {yaml}`);
   }
-  if (version !== undefined) return resolved(...(await storedVersion(name, version)), process.cwd());
+  if (version !== undefined) return resolved(...(await storedVersion(name, version, savedConfigsDir())), savedConfigsDir());
 
   const latest = await getLatestConfigVersionRow(db, name);
   if (!latest) throw new AtlasError("not_found", `config ${name} not found`);
-  return resolved(latest, parseOrThrow(`${name} (version ${latest.version})`, latest.yaml), process.cwd());
+  return resolved(latest, parseOrThrow(`${name} (version ${latest.version})`, latest.yaml, savedConfigsDir()), savedConfigsDir());
 
-  async function storedVersion(configName: string, exact: number): Promise<[ConfigVersionRow, AtlasConfig]> {
+  async function storedVersion(configName: string, exact: number, baseDir: string): Promise<[ConfigVersionRow, AtlasConfig]> {
     const row = await getConfigVersionRow(db, configName, exact);
     if (!row) throw missingVersion(configName, exact, await listConfigVersions(db, configName));
-    return [row, parseOrThrow(`${configName} (version ${exact})`, row.yaml)];
+    return [row, parseOrThrow(`${configName} (version ${exact})`, row.yaml, baseDir)];
   }
 }
 
@@ -243,8 +255,9 @@ function resolved(row: ConfigVersionRow, config: AtlasConfig, baseDir: string): 
   return { name: row.configName, yaml: row.yaml, config, versionId: row.id, version: row.version, hash: row.contentHash, baseDir };
 }
 
-function parseOrThrow(label: string, yaml: string): AtlasConfig {
-  const parsed = parseConfigText(yaml);
+/** Also applied to versions saved earlier: a folder removed from ATLAS_AGENT_PATHS stops their code loading. */
+function parseOrThrow(label: string, yaml: string, baseDir: string): AtlasConfig {
+  const parsed = parseOnServer(yaml, baseDir);
   if (!parsed.ok) throw new AtlasError("invalid_config", `config ${label} is invalid`, { issues: parsed.issues });
   return parsed.config;
 }

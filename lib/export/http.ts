@@ -6,7 +6,9 @@ import "server-only";
 import { sessionExists } from "@/lib/db/queries/sessions";
 import type { AtlasDb } from "@/lib/db/types";
 import { AtlasError } from "@/lib/errors";
+import { readBodyText } from "@/lib/http/body";
 import { searchParamsObject, zodIssues } from "@/lib/http/respond";
+import { MEDIA_TYPES } from "@/lib/http/route-policy";
 import { ExportFiltersSchema, type ExportFilters } from "./filters";
 import { describeImport, importLines, type ImportSummary } from "./import";
 import { linesOfStream } from "./lines";
@@ -63,20 +65,21 @@ function ndjsonResponse(db: AtlasDb, filters: ExportFilters, signal: AbortSignal
   });
 }
 
-const ACCEPTED_IMPORT_TYPES = ["application/x-ndjson", "application/jsonl", "application/json", "text/plain", "application/octet-stream"];
+const ACCEPTED_IMPORT_TYPES = MEDIA_TYPES.ndjson;
 
 export interface ImportResponseBody extends ImportSummary {
   message: string;
 }
 
-/** `POST /api/import`: an NDJSON body, read as it streams in. */
+/** `POST /api/import`: an NDJSON body, read whole (up to the route's limit) so an oversized one imports nothing. */
 export async function importUpload(db: AtlasDb, request: Request): Promise<ImportResponseBody> {
   const type = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (type && !ACCEPTED_IMPORT_TYPES.includes(type)) {
     throw new AtlasError("invalid_input", `send the JSONL as the request body with content-type application/x-ndjson (got ${type})`);
   }
-  if (!request.body) throw new AtlasError("invalid_input", "the request body is empty: send one JSON session record per line");
-  const summary = await importLines(db, linesOfStream(request.body), { signal: request.signal });
+  const text = await readBodyText(request);
+  if (text === "") throw new AtlasError("invalid_input", "the request body is empty: send one JSON session record per line");
+  const summary = await importLines(db, linesOfStream(new Blob([text]).stream()), { signal: request.signal });
   if (summary.records === 0) {
     throw new AtlasError("invalid_input", "the request body is empty: send one JSON session record per line");
   }

@@ -1,5 +1,6 @@
 import { ZodError, type z } from "zod";
 import { AtlasError, isAtlasError, type Issue } from "@/lib/errors";
+import { readBodyText } from "./body";
 
 /** Route handlers stay thin: parse with zod, call lib/, and let this map every failure to a status. */
 export function errorResponse(error: unknown): Response {
@@ -34,11 +35,15 @@ export function handle<C>(handler: Handler<C>): Handler<C> {
   };
 }
 
-/** Reads a JSON body and validates it; malformed JSON and schema failures are 400s that say why. */
+/**
+ * Reads a JSON body (at most the route's byte limit: 413 beyond) and validates it; malformed JSON and
+ * schema failures are 400s that say why.
+ */
 export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
+  const text = await readBodyText(request);
   let body: unknown;
   try {
-    body = await request.json();
+    body = JSON.parse(text);
   } catch (error) {
     throw new AtlasError("invalid_input", `request body is not valid JSON: ${(error as Error).message}`);
   }

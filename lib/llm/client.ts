@@ -4,7 +4,8 @@
  */
 import OpenAI from "openai";
 import type { LLMParameters } from "@/lib/config";
-import { type Environment, resolveHeaderTemplates } from "@/lib/config/env-refs";
+import { type Environment, headerTemplateVariables, resolveHeaderTemplates } from "@/lib/config/env-refs";
+import { redactText, secretsOf, withRedaction } from "@/lib/config/secret-redaction";
 import { AtlasError } from "@/lib/errors";
 import { isReasoningModel } from "./models";
 import { costOf, type PriceTable, priceTableFromEnv } from "./pricing";
@@ -17,7 +18,7 @@ import {
   type Sleep,
   type TryFailure,
 } from "./retry";
-import type { LlmCallRecorder, LlmClient, LlmReply, LlmRequest, LlmUsage } from "./types";
+import type { LlmCallRecord, LlmCallRecorder, LlmClient, LlmReply, LlmRequest, LlmUsage } from "./types";
 import { extractReasoning, fromWireToolCalls, toWireMessages, toWireTools, usageOf } from "./wire";
 
 /**
@@ -62,7 +63,16 @@ export function createLlmClient(params: LLMParameters, options: LlmClientOptions
   const maxTries = maxTriesFor(params.retry?.attempts);
   const backoffSeconds = params.retry?.backoff_seconds ?? 1;
 
+  // The key and header values are sent with every call; what comes back must not carry them on.
+  const secrets = secretsOf([params.api_key_env, ...headerTemplateVariables(params.additional_headers ?? {})], env);
+  const recorder = options.recorder;
+  const redactingRecorder = recorder && ((record: LlmCallRecord) => recorder({ ...record, error: record.error === null ? null : redactText(record.error, secrets) }));
+
   async function complete(request: LlmRequest): Promise<LlmReply> {
+    return withRedaction(secrets, () => completeOnce(request));
+  }
+
+  async function completeOnce(request: LlmRequest): Promise<LlmReply> {
     const cancelled = () => new AtlasError("cancelled", `${label} call to ${params.model} was cancelled`);
     if (request.signal?.aborted) throw cancelled();
     const sdk = await connect(params, env, label);
@@ -74,7 +84,7 @@ export function createLlmClient(params: LLMParameters, options: LlmClientOptions
     let lastFailure: TryFailure | null = null;
 
     const record = (usage: LlmUsage, costUsd: number, error: string | null) =>
-      options.recorder?.({
+      redactingRecorder?.({
         actor: request.actor,
         stage: request.stage,
         model: params.model,

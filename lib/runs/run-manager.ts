@@ -19,6 +19,8 @@ import { LiveBus } from "./live-bus";
 import { recoverUnfinishedSessions, type RecoveryReport } from "./recovery";
 import { assertApiKeysPresent } from "./secrets";
 import { appendSystemEvent } from "./system-events";
+import { agentCodeRoots } from "@/lib/config/code-location";
+import { describeEngineError, retryWhileFailing } from "./run-failure";
 
 export type RunEngine = (options: RunTaskOptions) => Promise<RunResult>;
 export type ConfigResolver = (db: AtlasDb, ref: RunRequest["config"]) => Promise<ResolvedConfig>;
@@ -249,7 +251,7 @@ export class RunManager {
     const db = await this.options.database();
     let engineError: unknown = null;
     try {
-      await this.options.engine({
+      const outcome = await this.options.engine({
         task: run.task,
         config: run.resolved.config,
         sessionId: run.sessionId,
@@ -260,8 +262,11 @@ export class RunManager {
         configName: run.resolved.name,
         configHash: run.resolved.hash,
         baseDir: run.resolved.baseDir,
+        codeRoots: agentCodeRoots(this.options.env),
         env: this.options.env as NodeJS.ProcessEnv,
       });
+      // Stored nowhere when the database failed: the reason is then only in the result.
+      if (outcome.status === "failed" && outcome.error) engineError = new Error(outcome.error);
     } catch (error) {
       engineError = error;
     }
@@ -270,6 +275,13 @@ export class RunManager {
 
   /** The engine rejects only for bad input and cannot store a terminal event when the database fails: close the session here. */
   private async ensureTerminal(db: AtlasDb, run: ActiveRun, engineError: unknown): Promise<void> {
+    // The database may be what failed (PostgreSQL restarting): try again for a while before leaving it to recovery.
+    await retryWhileFailing(() => this.closeSession(db, run, engineError), () => this.stopping).catch((error: unknown) =>
+      console.error(`could not close session ${run.sessionId}; start-up recovery will:`, error),
+    );
+  }
+
+  private async closeSession(db: AtlasDb, run: ActiveRun, engineError: unknown): Promise<void> {
     if ((await terminalEventSeq(db, run.sessionId)) !== null) return;
     const usage = emptyUsage();
     const signal = run.controller.signal;
@@ -282,15 +294,13 @@ export class RunManager {
           : {
               type: "session.failed",
               actor: "system",
-              error: engineError ? errorMessage(engineError) : "the run ended without recording an outcome",
+              error: engineError ? describeEngineError(engineError) : "the run ended without recording an outcome",
               finalAnswer: null,
               failedSteps: [],
               usage,
               durationMs: 0,
             };
-    await this.writeSystemEvent(db, run.sessionId, terminal).catch((error: unknown) =>
-      console.error(`could not close session ${run.sessionId}; start-up recovery will:`, error),
-    );
+    await this.writeSystemEvent(db, run.sessionId, terminal);
   }
 
   private async cancelQueued(db: AtlasDb, run: ActiveRun): Promise<void> {

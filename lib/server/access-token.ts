@@ -1,8 +1,15 @@
 /**
- * When the dashboard listens beyond loopback it needs ATLAS_TOKEN: every request then carries it as
- * `Authorization: Bearer <token>` or the `atlas_token` cookie (set by opening any page with `?token=`).
+ * With ATLAS_TOKEN set, every request carries it as `Authorization: Bearer <token>` (scripts) or the
+ * `atlas_token` cookie (browsers: httpOnly, SameSite=Strict, set by the login page or by opening any page
+ * once with `?token=`, which is then redirected away so the token stays out of URLs, logs and Referer).
  */
+import { createHash, timingSafeEqual } from "node:crypto";
+
 export const TOKEN_COOKIE = "atlas_token";
+export const LOGIN_PATH = "/login";
+
+/** Reachable without the token: monitors poll the health check; the login page and its POST hand it over. */
+const OPEN_PATHS = new Set(["/api/health", LOGIN_PATH, "/api/login"]);
 
 export type AccessDecision =
   | { kind: "allow" }
@@ -19,7 +26,7 @@ export interface AccessRequest {
 export function decideAccess(request: AccessRequest, expected: string | undefined): AccessDecision {
   if (!expected) return { kind: "allow" };
   const url = new URL(request.url);
-  if (url.pathname === "/api/health") return { kind: "allow" };
+  if (OPEN_PATHS.has(url.pathname)) return { kind: "allow" };
   const bearer = request.authorization?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
   if (bearer !== undefined && sameToken(bearer, expected)) return { kind: "allow" };
   if (request.cookieToken !== undefined && sameToken(request.cookieToken, expected)) return { kind: "allow" };
@@ -31,11 +38,34 @@ export function decideAccess(request: AccessRequest, expected: string | undefine
   return { kind: "deny" };
 }
 
-/** Compares in time independent of where the first difference is. */
-function sameToken(given: string, expected: string): boolean {
-  let difference = given.length ^ expected.length;
-  for (let index = 0; index < expected.length; index += 1) {
-    difference |= (given.charCodeAt(index % Math.max(given.length, 1)) || 0) ^ expected.charCodeAt(index);
-  }
-  return difference === 0;
+/** The cookie's attributes: scripts cannot read it and no other site's request carries it. */
+export function tokenCookieOptions(secure: boolean) {
+  return { httpOnly: true, sameSite: "strict", secure, path: "/" } as const;
+}
+
+/**
+ * Equal-length digests compared with timingSafeEqual: the time taken says nothing about where the
+ * first difference is, nor about the expected token's length.
+ */
+export function sameToken(given: string, expected: string): boolean {
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+function digest(value: string): Buffer {
+  return createHash("sha256").update(value, "utf8").digest();
+}
+
+/** Where a refused page visit goes: the login page, which returns to `next` once the token is accepted. */
+export function loginUrl(requestUrl: string): string {
+  const url = new URL(requestUrl);
+  const back = `${url.pathname}${url.search}`;
+  const login = new URL(LOGIN_PATH, url);
+  if (back !== "/") login.searchParams.set("next", back);
+  return login.toString();
+}
+
+/** Only a path on this server (never `//other.site` or a full URL), so the login cannot redirect elsewhere. */
+export function safeNextPath(next: string | null | undefined): string {
+  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
+  return next;
 }

@@ -9,6 +9,7 @@
  * The README's Environment table lists exactly these variables (env.test.ts checks it).
  */
 import "server-only";
+import path from "node:path";
 import { z } from "zod";
 import type { Environment } from "@/lib/config/env-refs";
 import { AtlasError } from "@/lib/errors";
@@ -44,6 +45,13 @@ const driver = (name: string) =>
     context.addIssue({ code: "custom", message: `${name} must be pglite, postgres or neon (got "${value}")` });
     return z.NEVER;
   });
+
+/** Entries separated by `separator`, trimmed, blanks dropped; unset or empty: an empty list. */
+const list = (separator: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value ?? "").split(separator).map((entry) => entry.trim()).filter(Boolean));
 
 /** Set to a non-empty value: on. */
 const flag = () => z.string().optional().transform((value) => value !== undefined && value !== "");
@@ -89,7 +97,19 @@ export const ENV_VARIABLES = {
     schema: z.string().optional().transform((value) => (value === "" ? undefined : value)),
     default: "unset",
     description:
-      "required when `HOST` is not loopback; requests then need `Authorization: Bearer <token>` or a visit with `?token=<token>`",
+      "required when `HOST` is not loopback; every page, API route, event stream and download then needs it (see [Security](#security))",
+  }),
+  ATLAS_PUBLIC_ORIGIN: variable({
+    schema: list(","),
+    default: "unset",
+    description:
+      "comma-separated origins the dashboard is also reached at, e.g. `https://atlas.example.com` behind a reverse proxy: their host names are accepted in `Host`, the origins in `Origin`",
+  }),
+  ATLAS_AGENT_PATHS: variable({
+    schema: list(path.delimiter),
+    default: "`configs/` (and `ATLAS_CONFIGS_DIR` when set)",
+    description:
+      "folders, separated by `:`, that `python` and `module` agents of configs sent to the server may load code from",
   }),
   ATLAS_MAX_CONCURRENT_RUNS: variable({
     schema: positiveInteger("ATLAS_MAX_CONCURRENT_RUNS", 2),

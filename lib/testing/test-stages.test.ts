@@ -38,13 +38,13 @@ describe("runStages", () => {
 });
 
 describe("the npm test command", () => {
-  it("has the typecheck, lint, unit and e2e stages, in that order", () => {
-    expect(TEST_STAGES.map((stage) => stage.name)).toEqual(["typecheck", "lint", "unit", "e2e"]);
+  it("has the typecheck, lint, unit, e2e and stress stages, in that order", () => {
+    expect(TEST_STAGES.map((stage) => stage.name)).toEqual(["typecheck", "lint", "unit", "e2e", "stress"]);
   });
 
   it("runs only the stages named, and refuses an unknown one", () => {
     expect(selectStages(["unit", "lint"]).map((stage) => stage.name)).toEqual(["lint", "unit"]);
-    expect(() => selectStages(["lnit"])).toThrow(/unknown stage\(s\) lnit; the stages are typecheck, lint, unit, e2e/);
+    expect(() => selectStages(["lnit"])).toThrow(/unknown stage\(s\) lnit; the stages are typecheck, lint, unit, e2e, stress/);
     const cli = spawnSync(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "test-stages.ts"), "lnit"], { encoding: "utf8" });
     expect(cli.status).toBe(2);
     expect(cli.stderr).toContain("unknown stage(s) lnit");

@@ -14,12 +14,14 @@ export interface Stage {
 
 const npmScript = (name: string, script: string): Stage => ({ name, command: "npm", args: ["run", "--silent", script] });
 
-/** Every stage of `npm test`, in order. A new stage (say `test:stress`) is one more line here. */
+/** Every stage of `npm test`, in order; a new stage is one more line here. */
 export const TEST_STAGES: Stage[] = [
   npmScript("typecheck", "typecheck"),
   npmScript("lint", "lint"),
   npmScript("unit", "test:unit"),
   npmScript("e2e", "test:e2e"),
+  // The fuzz, crash and load tests at their full counts (the unit stage runs them small).
+  npmScript("stress", "test:stress"),
 ];
 
 export interface StageResult {

@@ -15,6 +15,7 @@ steps run concurrently. Python threads cannot be interrupted: the Node side canc
 import asyncio
 import concurrent.futures
 import importlib
+import importlib.util
 import inspect
 import json
 import os
@@ -58,6 +59,7 @@ def load_target(spec):
     for directory in reversed(spec.get("search_paths", [])):
         if directory not in sys.path:
             sys.path.insert(0, directory)
+    check_module_location(import_path, spec.get("allowed_roots"))
     try:
         module = importlib.import_module(import_path)
     except BaseException as error:  # noqa: BLE001 - the message must reach the user whatever the module raised
@@ -72,6 +74,31 @@ def load_target(spec):
 
 class StartupError(Exception):
     pass
+
+
+def check_module_location(import_path, allowed_roots):
+    """Before anything is imported: the top-level module's files must lie inside an allowed folder."""
+    if allowed_roots is None:
+        return
+    top = import_path.split(".")[0]
+    try:
+        spec = importlib.util.find_spec(top)
+    except (ImportError, ValueError) as error:
+        raise StartupError(f"unable to import module '{import_path}': {describe(error)}") from error
+    if spec is None:
+        return  # import_module reports the missing module
+    # Built-in and frozen modules (sys, os) have no file: never inside an allowed folder.
+    locations = list(spec.submodule_search_locations or []) or ([spec.origin] if spec.has_location and spec.origin else [])
+    roots = [os.path.realpath(root) for root in allowed_roots]
+    def inside(location):
+        real = os.path.realpath(location)
+        return any(real == root or real.startswith(root + os.sep) for root in roots)
+    if not locations or not all(inside(location) for location in locations):
+        where = ", ".join(locations) or str(spec.origin or "built in")
+        raise StartupError(
+            f"python module '{top}' ({where}) is outside the allowed folders ({', '.join(allowed_roots)}): "
+            "agents load code only from the folders in ATLAS_AGENT_PATHS"
+        )
 
 
 def describe(error):
