@@ -40,6 +40,8 @@ export interface LlmClientOptions {
   prices?: PriceTable;
   sleep?: Sleep;
   random?: () => number;
+  /** Tries per call instead of the retry policy's (`atlas doctor --ping` makes exactly one). */
+  maxTries?: number;
 }
 
 type WireCompletion = OpenAI.Chat.Completions.ChatCompletion;
@@ -55,7 +57,7 @@ export function createLlmClient(params: LLMParameters, options: LlmClientOptions
   const prices = options.prices ?? priceTableFromEnv(env);
   const sleep = options.sleep ?? abortableSleep;
   const random = options.random ?? Math.random;
-  const maxTries = maxTriesFor(params.retry?.attempts);
+  const maxTries = options.maxTries ?? maxTriesFor(params.retry?.attempts);
   const backoffSeconds = params.retry?.backoff_seconds ?? 1;
 
   async function complete(request: LlmRequest): Promise<LlmReply> {
