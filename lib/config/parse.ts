@@ -7,7 +7,7 @@ import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit, typ
 import { errorMessage, type Issue } from "@/lib/errors";
 import type { AtlasConfig } from "./schema";
 import { keyStartAtOrAfter, offsetForPath, pathAtOffset } from "./source-positions";
-import { dottedPath, validateConfigValue } from "./validate";
+import { dottedPath, type PathSegment, validateConfigValue } from "./validate";
 
 /** On success, `document` is the configuration as written (before defaults), e.g. to show or re-serialise it. */
 export type ConfigParseResult =
@@ -59,6 +59,17 @@ export function parseConfigText(text: string): ConfigParseResult {
     ...positionOf(offsetForPath(document, issue.segments, issue.target)),
   }));
   return { ok: false, issues: sortByPosition(issues) };
+}
+
+/** Places problems found after validation (by path) in the text they came from. */
+export function issuesInText(text: string, problems: readonly { segments: PathSegment[]; message: string }[]): Issue[] {
+  if (problems.length === 0) return [];
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  return problems.map((problem) => {
+    const { line, col } = lineCounter.linePos(offsetForPath(document, problem.segments, "value"));
+    return { path: dottedPath(problem.segments), message: problem.message, line, column: col };
+  });
 }
 
 function yamlSyntaxIssues(document: Document, positionOf: PositionOf): Issue[] {

@@ -5,6 +5,7 @@
 import "server-only";
 import type { AtlasConfig } from "@/lib/config";
 import { parseConfigText } from "@/lib/config";
+import { issuesInText } from "@/lib/config/parse";
 import {
   findConfigVersionByHash,
   getConfigRow,
@@ -20,7 +21,8 @@ import {
   type ConfigVersionRow,
 } from "@/lib/db/queries/configs";
 import type { AtlasDb } from "@/lib/db/types";
-import { AtlasError } from "@/lib/errors";
+import { AtlasError, type Issue } from "@/lib/errors";
+import { agentFileProblems } from "./agent-files";
 import { exampleDescription, examplesDir, listExampleFiles, readExampleFile } from "./examples";
 import { contentHash } from "./hash";
 import { configNameProblem, configNameSaveProblem, EXAMPLE_PREFIX, exampleStem, INLINE_CONFIG_NAME, isExampleName } from "./names";
@@ -47,9 +49,26 @@ export interface ResolvedConfig {
   baseDir: string;
 }
 
+/**
+ * Relative `module:` and `working_directory` paths of saved, inline and example configs resolve against
+ * the configs directory (ATLAS_CONFIGS_DIR, default configs/examples), where the examples and their
+ * agents live: a saved copy of an example finds the same files.
+ */
+export function configsBaseDir(): string {
+  return examplesDir();
+}
+
+/** The schema's verdict, then whether the files the agent names exist. */
 export function validateConfigText(yaml: string): ConfigValidation {
+  const checked = checkConfigText(yaml);
+  return checked.ok ? { ok: true } : { ok: false, issues: checked.issues };
+}
+
+function checkConfigText(yaml: string): { ok: true; config: AtlasConfig } | { ok: false; issues: Issue[] } {
   const parsed = parseConfigText(yaml);
-  return parsed.ok ? { ok: true } : { ok: false, issues: parsed.issues };
+  if (!parsed.ok) return { ok: false, issues: parsed.issues };
+  const issues = issuesInText(yaml, agentFileProblems(parsed.config, configsBaseDir()));
+  return issues.length === 0 ? { ok: true, config: parsed.config } : { ok: false, issues };
 }
 
 /** Saved configs then examples, each by name; invalid ones are listed with `valid: false`. */
@@ -200,26 +219,26 @@ export async function resolveConfigForRun(db: AtlasDb, ref: ConfigRef): Promise<
     assertTextSize(INLINE_CONFIG_NAME, ref.yaml);
     const config = parseOrThrow(INLINE_CONFIG_NAME, ref.yaml);
     const row = await pinVersion(db, INLINE_CONFIG_NAME, ref.yaml, "YAML passed inline to runs");
-    return resolved(row, config, process.cwd());
+    return resolved(row, config, configsBaseDir());
   }
 
   const { name, version } = ref;
   assertValidName(name);
   if (isExampleName(name)) {
-    if (version !== undefined) return resolved(...(await storedVersion(name, version)), examplesDir());
+    if (version !== undefined) return resolved(...(await storedVersion(name, version)), configsBaseDir());
     const file = await readExampleOrThrow(name);
     const config = parseOrThrow(name, file.yaml);
     const row = await pinVersion(db, name, file.yaml, `pinned contents of the example file ${file.stem}.yaml`);
-    return resolved(row, config, examplesDir());
+    return resolved(row, config, configsBaseDir());
   }
   if (name === INLINE_CONFIG_NAME && version === undefined) {
     throw new AtlasError("invalid_input", `"${INLINE_CONFIG_NAME}" names YAML pinned by earlier runs: pass {name, version} or {yaml}`);
   }
-  if (version !== undefined) return resolved(...(await storedVersion(name, version)), process.cwd());
+  if (version !== undefined) return resolved(...(await storedVersion(name, version)), configsBaseDir());
 
   const latest = await getLatestConfigVersionRow(db, name);
   if (!latest) throw new AtlasError("not_found", `config ${name} not found`);
-  return resolved(latest, parseOrThrow(`${name} (version ${latest.version})`, latest.yaml), process.cwd());
+  return resolved(latest, parseOrThrow(`${name} (version ${latest.version})`, latest.yaml), configsBaseDir());
 
   async function storedVersion(configName: string, exact: number): Promise<[ConfigVersionRow, AtlasConfig]> {
     const row = await getConfigVersionRow(db, configName, exact);
@@ -243,10 +262,11 @@ function resolved(row: ConfigVersionRow, config: AtlasConfig, baseDir: string): 
   return { name: row.configName, yaml: row.yaml, config, versionId: row.id, version: row.version, hash: row.contentHash, baseDir };
 }
 
+/** Parses and checks the agent's files; a run of an invalid config is refused before its session exists. */
 function parseOrThrow(label: string, yaml: string): AtlasConfig {
-  const parsed = parseConfigText(yaml);
-  if (!parsed.ok) throw new AtlasError("invalid_config", `config ${label} is invalid`, { issues: parsed.issues });
-  return parsed.config;
+  const checked = checkConfigText(yaml);
+  if (!checked.ok) throw new AtlasError("invalid_config", `config ${label} is invalid`, { issues: checked.issues });
+  return checked.config;
 }
 
 async function readExampleOrThrow(name: string) {
