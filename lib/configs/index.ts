@@ -5,6 +5,7 @@
 import "server-only";
 
 export {
+  configsBaseDir,
   getConfig,
   getConfigVersion,
   getConfigVersionById,
