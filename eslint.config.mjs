@@ -30,6 +30,7 @@ const BROWSER_LIB = [
   "lib/export/filters.ts",
   "lib/http/api-client.ts",
   "lib/http/sse.ts",
+  "lib/llm/providers.ts",
   "lib/sessions/api-types.ts",
   "lib/errors.ts",
   "lib/query-client.ts",

@@ -13,6 +13,7 @@ import { fetchJson } from "@/lib/http/api-client";
 import { parseJsonObjectInput } from "@/lib/session-view/json-input";
 import { launchConfigQuery, launchConfigsQuery, overviewKey, sessionKeys } from "@/lib/session-view/queries";
 import type { RunAccepted, RunRequest } from "@/lib/sessions/api-types";
+import { ConfigCheck } from "./config-check";
 import { ConfigPicker, defaultConfigName } from "./config-picker";
 
 const ERROR_TITLES: Partial<Record<string, string>> = {
@@ -104,6 +105,7 @@ export function LaunchForm() {
             <span className="mt-1 block text-xs text-slate-500">Stored with the session and included in exports.</span>
           )}
         </label>
+        {selected ? <ConfigCheck name={selected} /> : null}
         {launch.error ? (
           <div data-testid="launch-error">
             <ErrorNotice error={launch.error} title={ERROR_TITLES[launch.error.code] ?? "Could not launch the run"} />

@@ -63,6 +63,13 @@ async function runAgent(agent: ModuleAgentFunction, call: AgentCall): Promise<Ag
   }
 }
 
+/** Where the module of a config lives and whether its export loads as a function (`atlas doctor`). */
+export async function checkModuleAgent(config: ModuleAgentConfig, context: Pick<AdapterContext, "baseDir">): Promise<string> {
+  const modulePath = path.resolve(context.baseDir, config.module);
+  await loadAgentFunction(modulePath, config.export);
+  return modulePath;
+}
+
 async function loadAgentFunction(modulePath: string, exportName: string): Promise<ModuleAgentFunction> {
   if (!existsSync(modulePath)) {
     throw new AtlasError("invalid_config", `agent module not found: ${modulePath}`, {

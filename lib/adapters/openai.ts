@@ -1,7 +1,8 @@
 /**
  * The `openai` adapter (also `litellm`): the agent under test is itself a chat-completions model
  * (spec §2.5). Unlike upstream, execution calls offer the step's tools as function tools and native tool
- * calls come back as `toolCalls` (Appendix A4).
+ * calls come back as `toolCalls` (Appendix A4), with `student.tool_choice`. The stage's token limit
+ * (`student.max_*_tokens`, from the call) caps `llm.max_output_tokens`.
  *
  * Message list: the agent's system prompt; then, for execution calls with a tool-loop conversation in
  * `metadata.messages`, that conversation; otherwise (metadata non-empty) one system message with the
@@ -21,12 +22,15 @@ export function createOpenAIAdapter(config: OpenAIAgentConfig, context: AdapterC
     type: "openai",
     async invoke(call: AgentCall): Promise<AgentReply> {
       const execution = call.metadata && "mode" in call.metadata && call.metadata.mode === "execution" ? call.metadata : null;
+      const offersTools = execution !== null && execution.tools.length > 0;
+      const { maxTokens, toolChoice } = call.limits ?? {};
       const reply = await client.complete({
         actor: "agent",
         stage: stageOf(call.metadata),
         messages: buildMessages(config.system_prompt, call.prompt, call.metadata),
         responseFormat: config.response_format,
-        ...(execution && execution.tools.length > 0 ? { tools: execution.tools } : {}),
+        ...(offersTools ? { tools: execution.tools, ...(toolChoice ? { toolChoice } : {}) } : {}),
+        ...(maxTokens === undefined ? {} : { maxTokens }),
         ...(execution ? { stepId: execution.step.id, attempt: execution.attempt } : {}),
         signal: call.signal,
       });

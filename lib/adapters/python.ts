@@ -61,7 +61,7 @@ interface PendingCall {
   reject(error: unknown): void;
 }
 
-export function createPythonAdapter(config: PythonAgentConfig, context: AdapterContext): PythonAgentAdapter {
+function workerSetup(config: PythonAgentConfig, context: AdapterContext): { spec: WorkerSpec; options: WorkerOptions } {
   const spec: WorkerSpec = {
     import_path: config.import_path,
     attribute: config.attribute,
@@ -75,6 +75,29 @@ export function createPythonAdapter(config: PythonAgentConfig, context: AdapterC
     cwd: context.baseDir,
     env: childEnv(context.env, { PYTHONUNBUFFERED: "1", PYTHONIOENCODING: "utf-8" }),
   };
+  return { spec, options };
+}
+
+/**
+ * Starts a worker, waits until it has imported the callable (or failed to), and stops it (`atlas doctor`).
+ * Resolves with the search path and interpreter used; rejects with the import error.
+ */
+export async function checkPythonAgent(
+  config: PythonAgentConfig,
+  context: AdapterContext,
+): Promise<{ searchPath: string; interpreter: string }> {
+  const { spec, options } = workerSetup(config, context);
+  const worker = new PythonWorker(spec, options);
+  try {
+    await worker.ready;
+  } finally {
+    await worker.end();
+  }
+  return { searchPath: spec.search_paths[0] ?? context.baseDir, interpreter: options.interpreter };
+}
+
+export function createPythonAdapter(config: PythonAgentConfig, context: AdapterContext): PythonAgentAdapter {
+  const { spec, options } = workerSetup(config, context);
   let worker: PythonWorker | null = null;
   let closed = false;
 

@@ -4,11 +4,28 @@
  */
 import type { ToolCall, ToolSpec } from "@/lib/llm/types";
 
-export interface PlanningMetadata {
+/**
+ * Added for agents that declare `structured_payloads: true` (HTTP and Python agents, as later upstream
+ * versions did), so deterministic harnesses need not parse prompts.
+ */
+export interface StructuredPayloads {
+  /** The task as given. */
+  task_payload?: string;
+  /** Step calls: the step being executed. */
+  step_payload?: { step_id: number; description: string; depends_on: (number | string)[] };
+  /** The stage's token limit (`student.max_plan_tokens`, `max_step_tokens`, `max_synthesis_tokens`). */
+  max_tokens?: number;
+  /** Step calls: `student.tool_choice`. */
+  tool_choice?: ToolChoice;
+}
+
+export type ToolChoice = "auto" | "required";
+
+export interface PlanningMetadata extends StructuredPayloads {
   mode: "planning";
 }
 
-export interface StepMetadata {
+export interface StepMetadata extends StructuredPayloads {
   mode: "execution";
   task: string;
   step: {
@@ -30,16 +47,25 @@ export interface ToolMetadata {
   tool: { name: string; arguments: Record<string, unknown> };
 }
 
-export interface SynthesisMetadata {
+export interface SynthesisMetadata extends StructuredPayloads {
   mode: "synthesis";
 }
 
 export type AgentCallMetadata = PlanningMetadata | StepMetadata | ToolMetadata | SynthesisMetadata;
 
+/** What the agent's own LLM call may do, for adapters that make one (openai/litellm). */
+export interface AgentCallLimits {
+  /** The stage's token limit; the smaller of it and `agent.llm.max_output_tokens` is sent. */
+  maxTokens?: number;
+  /** Sent as `tool_choice` when the call offers tools. */
+  toolChoice?: ToolChoice;
+}
+
 export interface AgentCall {
   prompt: string;
   metadata: AgentCallMetadata;
   signal: AbortSignal;
+  limits?: AgentCallLimits;
 }
 
 export interface AgentReply {

@@ -14,6 +14,11 @@ const COMMANDS: Record<string, CommandEntry> = {
     usage: "atlas validate FILE...",
     load: async () => (await import("./commands/validate")).validateCommand,
   },
+  doctor: {
+    summary: "show where each LLM of a config is sent, whether its keys are set and whether the agent loads",
+    usage: "atlas doctor CONFIG [--json] [--ping]",
+    load: async () => (await import("./commands/doctor")).doctorCommand,
+  },
   run: {
     summary: "run a task with a config and record the session",
     usage: "atlas run --config FILE --task TEXT [--stream|--no-stream] [--json] [--metadata JSON] [--no-store]",

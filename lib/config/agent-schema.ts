@@ -36,6 +36,17 @@ export const ToolDefinitionSchema = z.strictObject({
 });
 export type ToolDefinition = z.infer<typeof ToolDefinitionSchema>;
 
+/** The agent declares that it wants the structured payloads later upstream versions send (HTTP and Python agents). */
+function structuredPayloadsField() {
+  return z
+    .boolean()
+    .default(false)
+    .describe(
+      "Add `task_payload` (the task) and, on step calls, `step_payload {step_id, description, depends_on}` to the " +
+        "metadata, with `max_tokens` (the stage's student limit) and, on step calls, `tool_choice`.",
+    );
+}
+
 const agentBaseFields = {
   name: z.string().describe("Agent name; part of the learning key and shown in the dashboard."),
   system_prompt: z.string().describe("System prompt of the agent under test."),
@@ -66,6 +77,7 @@ export const HttpAgentConfigSchema = z
       .nullable()
       .default(null)
       .describe('Keys leading to the answer in the JSON response; null means ["output"].'),
+    structured_payloads: structuredPayloadsField(),
   })
   .describe("An agent reached over HTTP: every call is a JSON POST to transport.base_url.");
 export type HttpAgentConfig = z.infer<typeof HttpAgentConfigSchema>;
@@ -78,7 +90,10 @@ export const PythonAgentConfigSchema = z
     attribute: z.string().nullable().default(null).describe('Callable in the module; null means "main".'),
     working_directory: z.string().nullable().default(null).describe("Directory added to the Python module search path."),
     allow_generator: z.boolean().default(false).describe("Accept generator results and concatenate their items."),
-    llm: LLMParametersSchema.nullable().default(null).describe("Passed to the callable as metadata.llm_config."),
+    llm: LLMParametersSchema.nullable()
+      .default(null)
+      .describe("Passed to the callable as metadata.llm_config (timeout_seconds and max_output_tokens are the callable's to honour)."),
+    structured_payloads: structuredPayloadsField(),
   })
   .describe("A Python callable invoked as fn(prompt=..., metadata=...).");
 export type PythonAgentConfig = z.infer<typeof PythonAgentConfigSchema>;

@@ -42,13 +42,13 @@ function issuesOf(yaml: string) {
 }
 
 describe("where agent code may load from, when the server validates", () => {
-  it("by default: the project's configs/ folder (relative paths resolve from the server's folder)", () => {
+  it("by default: the project's configs/ folder (relative paths resolve from the configs directory)", () => {
     expect(agentCodeRoots({}, root)).toEqual([path.join(root, "configs")]);
     expect(agentCodeRoots({ ATLAS_CONFIGS_DIR: "/srv/atlas/configs" }, root)).toEqual([path.join(root, "configs"), "/srv/atlas/configs"]);
     expect(agentCodeRoots({ ATLAS_AGENT_PATHS: `/a${path.delimiter}rel` }, root)).toEqual(["/a", path.join(root, "rel")]);
-    expect(issuesOf(moduleConfig("configs/examples/agents/demo_agent.mjs"))).toEqual([]);
+    expect(issuesOf(moduleConfig("agents/demo_agent.mjs"))).toEqual([]);
     expect(issuesOf(moduleConfig(path.join(root, "configs/examples/agents/demo_agent.mjs")))).toEqual([]);
-    expect(issuesOf(pythonConfig("agents.python_agent", "configs/examples"))).toEqual([]);
+    expect(issuesOf(pythonConfig("agents.python_agent", "."))).toEqual([]);
   });
 
   it("rejects an absolute path, '..', and a symlink out of the allowed folders, naming the rule", () => {
@@ -69,15 +69,16 @@ describe("where agent code may load from, when the server validates", () => {
 
   it("rejects a python module outside the allowed folders: os, subprocess, or a working directory elsewhere", () => {
     for (const importPath of ["os", "subprocess", "os.path"]) {
-      const [issue] = issuesOf(pythonConfig(importPath, "configs/examples"));
+      const [issue] = issuesOf(pythonConfig(importPath, "."));
       expect(issue).toMatchObject({ path: "agent.import_path" });
       expect(issue?.message).toContain(`python module "${importPath.split(".")[0]}" is not a file or package in the working directory`);
       expect(issue?.message).toContain(AGENT_PATHS_RULE);
     }
     expect(issuesOf(pythonConfig("evil_agent", outside))[0]).toMatchObject({ path: "agent.working_directory" });
-    // Without a working directory the server's own folder would be searched: not an allowed folder.
-    expect(issuesOf(pythonConfig("agents.python_agent"))[0]?.message).toContain("working directory:");
-    expect(issuesOf(pythonConfig("__import__('os')", "configs/examples"))[0]?.message).toContain("is not a python module path");
+    // Without a working directory the configs directory is searched: an allowed folder.
+    expect(issuesOf(pythonConfig("agents.python_agent"))).toEqual([]);
+    expect(issuesOf(pythonConfig("os"))[0]?.message).toContain(AGENT_PATHS_RULE);
+    expect(issuesOf(pythonConfig("__import__('os')", "."))[0]?.message).toContain("is not a python module path");
   });
 });
 

@@ -31,19 +31,29 @@ export interface CodeLocationContext {
 
 /** Problems with where the agent's code would come from; empty for agents that load no code. */
 export function codeLocationIssues(agent: AgentConfig, context: CodeLocationContext): ConfigValidationIssue[] {
+  const outside = outsideFolderIssues(agent, context);
+  return outside.length > 0 ? outside : pythonModuleIssues(agent, context);
+}
+
+/** A module file or python working directory outside the allowed folders. */
+export function outsideFolderIssues(agent: AgentConfig, context: CodeLocationContext): ConfigValidationIssue[] {
   if (agent.type === "module") {
     const problem = pathProblem(agent.module, context);
     return problem ? [{ segments: ["agent", "module"], message: problem, target: "value" }] : [];
   }
   if (agent.type !== "python") return [];
-  const directoryField = agent.working_directory ?? ".";
-  const directoryProblem = pathProblem(directoryField, context);
-  if (directoryProblem) {
-    const segments = agent.working_directory === null ? ["agent", "import_path"] : ["agent", "working_directory"];
-    return [{ segments, message: `working directory: ${directoryProblem}`, target: "value" }];
-  }
-  const moduleProblem = pythonModuleProblem(agent.import_path, path.resolve(context.baseDir, directoryField));
-  return moduleProblem ? [{ segments: ["agent", "import_path"], message: moduleProblem, target: "value" }] : [];
+  const directoryProblem = pathProblem(agent.working_directory ?? ".", context);
+  if (!directoryProblem) return [];
+  const segments = agent.working_directory === null ? ["agent", "import_path"] : ["agent", "working_directory"];
+  return [{ segments, message: `working directory: ${directoryProblem}`, target: "value" }];
+}
+
+/** A python import path that is not a file or package of the (allowed) working directory. */
+export function pythonModuleIssues(agent: AgentConfig, context: CodeLocationContext): ConfigValidationIssue[] {
+  if (agent.type !== "python") return [];
+  const directory = path.resolve(context.baseDir, agent.working_directory ?? ".");
+  const problem = pythonModuleProblem(agent.import_path, directory);
+  return problem ? [{ segments: ["agent", "import_path"], message: problem, target: "value" }] : [];
 }
 
 /** Why code at `target` may not be loaded, or null. Symbolic links are followed before comparing. */

@@ -3,6 +3,7 @@
  * Browser-safe: no Node imports.
  */
 import { z } from "zod";
+import { defaultKeyEnv } from "@/lib/llm/providers";
 
 export const ENV_VAR_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -27,20 +28,25 @@ export type RetryPolicy = z.infer<typeof RetryPolicySchema>;
 export const LLM_PROVIDERS = ["openai", "anthropic", "azure-openai", "bedrock", "google", "gemini", "xai"] as const;
 export const LLMProviderSchema = z
   .enum(LLM_PROVIDERS)
-  .describe("Model provider. `gemini` and `xai` are accepted as later Atlas SDK versions added them.");
+  .describe(
+    "Model provider: picks the endpoint and key variable unless the model has a litellm prefix " +
+      "(`gemini/`, `anthropic/`, `xai/`, `azure/`, `openrouter/`, `groq/`, `mistral/`, `deepseek/`, `together_ai/`, " +
+      "`ollama/`, `openai/`), which wins, as it did upstream. `google` means Gemini; `bedrock` is Bedrock's " +
+      "OpenAI-compatible endpoint with a Bedrock API key. `gemini` and `xai` are from later Atlas SDK versions.",
+  );
 export type LLMProvider = z.infer<typeof LLMProviderSchema>;
 
-export const LLMParametersSchema = z
-  .strictObject({
+const LLMParametersObjectSchema = z.strictObject({
     provider: LLMProviderSchema.default("openai"),
     model: z.string().describe("Model identifier, e.g. `gpt-4o-mini` or `gemini/gemini-2.5-flash`."),
     api_key_env: z
       .string()
       .regex(ENV_VAR_NAME_PATTERN, { error: "api_key_env must be an environment variable name, e.g. OPENAI_API_KEY" })
       .nullable()
-      .default("OPENAI_API_KEY")
+      .optional()
       .describe(
-        "Name of the environment variable holding the API key; read when the call is made. " +
+        "Name of the environment variable holding the API key; read when the call is made. When omitted, the " +
+          "provider's variable (OPENAI_API_KEY, GEMINI_API_KEY, ANTHROPIC_API_KEY, XAI_API_KEY, …; none for Ollama). " +
           "Extension: `null` for servers that need no key (Ollama, vLLM, the built-in demo model).",
       ),
     api_base: z
@@ -48,21 +54,32 @@ export const LLMParametersSchema = z
       .nullable()
       .default(null)
       .describe(
-        "Base URL of any OpenAI-compatible server (a proxy, vLLM, Ollama, LM Studio, …). " +
+        "Base URL of any OpenAI-compatible server (a proxy, vLLM, Ollama, LM Studio, …); overrides the provider's " +
+          "endpoint and ATLAS_<PROVIDER>_BASE_URL. For Azure OpenAI, the resource endpoint. " +
           "`builtin:demo` selects the scripted demo model Atlas serves itself (offline demo; not a real LLM).",
       ),
     organization: z.string().nullable().default(null),
     temperature: z.number().min(0).max(2).default(0),
     top_p: z.number().min(0).max(1).nullable().default(null),
-    max_output_tokens: z.number().int().min(1).nullable().default(null).describe("Upper bound on generated tokens per call."),
-    timeout_seconds: z.number().min(0).default(60).describe("Per-request timeout."),
+    max_output_tokens: z.number().int().min(1).nullable().default(null).describe(
+        "Upper bound on generated tokens per call; a smaller stage limit (student.max_*_tokens, teacher.*_tokens) wins for that stage's calls. " +
+          "Anthropic needs a limit: 4096 when none is set.",
+      ),
+    timeout_seconds: z.number().min(0).default(60).describe("Per-request timeout (each try); 0 disables it."),
     retry: RetryPolicySchema.prefault({}).describe("Retry policy for LLM calls (ignored upstream, honoured by Atlas)."),
     additional_headers: z.record(z.string(), z.string()).default(() => ({})).describe("Extra HTTP headers sent with every call."),
     reasoning_effort: z
       .enum(["low", "medium", "high"])
       .nullable()
       .default(null)
-      .describe("Reasoning effort, sent only to reasoning-capable models."),
-  })
-  .describe("How to call one LLM.");
-export type LLMParameters = z.infer<typeof LLMParametersSchema>;
+      .describe(
+        "Reasoning effort, sent only where the provider takes it: OpenAI/Azure reasoning models (o-series, gpt-5), " +
+          "Gemini 2.5+, grok-3-mini, gpt-oss on Groq/Bedrock, OpenRouter (as reasoning.effort).",
+      ),
+  });
+
+export const LLMParametersSchema = LLMParametersObjectSchema.transform((llm) => ({
+  ...llm,
+  api_key_env: llm.api_key_env === undefined ? defaultKeyEnv(llm.model, llm.provider) : llm.api_key_env,
+})).describe("How to call one LLM.");
+export type LLMParameters = z.output<typeof LLMParametersSchema>;

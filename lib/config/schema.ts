@@ -16,7 +16,16 @@ export const PROMPT_REWRITE_UNSUPPORTED_MESSAGE =
   "prompt_rewrite is not supported: Atlas builds persona prompts from templates; " +
   "remove the prompt_rewrite block or use student.prompts / teacher.prompts";
 
-const tokenLimit = (defaultValue: number) => z.number().int().min(1).default(defaultValue);
+const tokenLimit = (defaultValue: number, description: string) =>
+  z.number().int().min(1).default(defaultValue).describe(description);
+
+const AGENT_LIMIT_NOTE =
+  " Sent as the agent LLM's token limit for openai/litellm agents (the smaller of this and agent.llm.max_output_tokens); " +
+  "http_api/python agents with structured_payloads get it as metadata.max_tokens.";
+
+export const EMIT_INTERMEDIATE_STEPS_UNSUPPORTED_MESSAGE =
+  "emit_intermediate_steps: false is not supported: Atlas records every event (the session page, exports and " +
+  "`atlas run` telemetry are built from them); use `atlas run --no-stream` for a quiet terminal";
 const textByName = () => z.record(z.string(), z.string()).default(() => ({}));
 
 export const StudentPromptsSchema = z
@@ -27,10 +36,16 @@ export type StudentPrompts = z.infer<typeof StudentPromptsSchema>;
 export const StudentConfigSchema = z.strictObject({
   prompts: StudentPromptsSchema.nullable().default(null),
   prompt_guidance: textByName().describe("Extra guidance appended to the Student prompts, by prompt name."),
-  max_plan_tokens: tokenLimit(2048),
-  max_step_tokens: tokenLimit(2048),
-  max_synthesis_tokens: tokenLimit(2048),
-  tool_choice: z.enum(["auto", "required"]).default("auto"),
+  max_plan_tokens: tokenLimit(2048, `Most tokens the agent may generate for the plan.${AGENT_LIMIT_NOTE}`),
+  max_step_tokens: tokenLimit(2048, `Most tokens the agent may generate per step turn.${AGENT_LIMIT_NOTE}`),
+  max_synthesis_tokens: tokenLimit(2048, `Most tokens the agent may generate for the final answer.${AGENT_LIMIT_NOTE}`),
+  tool_choice: z
+    .enum(["auto", "required"])
+    .default("auto")
+    .describe(
+      "Sent as `tool_choice` with the agent's tools on step calls (openai/litellm agents; metadata.tool_choice for " +
+        "agents with structured_payloads). `required` makes the model call a tool.",
+    ),
 });
 export type StudentConfig = z.infer<typeof StudentConfigSchema>;
 
@@ -45,10 +60,13 @@ export type TeacherPrompts = z.infer<typeof TeacherPromptsSchema>;
 
 export const TeacherConfigSchema = z.strictObject({
   llm: LLMParametersSchema,
-  max_review_tokens: tokenLimit(2048),
+  max_review_tokens: tokenLimit(2048, "Most tokens of the plan-review reply (the smaller of this and llm.max_output_tokens)."),
   plan_cache_seconds: z.number().int().min(0).default(300).describe("How long a reviewed plan is reused for the same task."),
-  guidance_max_tokens: tokenLimit(512),
-  validation_max_tokens: tokenLimit(512),
+  guidance_max_tokens: tokenLimit(
+    512,
+    "Longest guidance handed to the Student: the validation prompt asks for guidance within it, and longer guidance is cut (about 4 characters per token).",
+  ),
+  validation_max_tokens: tokenLimit(512, "Most tokens of each validation reply (the smaller of this and llm.max_output_tokens)."),
   prompts: TeacherPromptsSchema.nullable().default(null),
   prompt_guidance: textByName().describe("Extra guidance appended to the Teacher prompts, by prompt name."),
 });
@@ -63,8 +81,18 @@ export const OrchestrationConfigSchema = z.strictObject({
     .default(1)
     .describe("Retries per step after the first attempt. Atlas extension: upstream caps this at 1."),
   step_timeout_seconds: z.number().min(0).default(900).describe("Wall-clock limit for one step attempt."),
-  rim_guidance_tag: z.string().default("rim_feedback"),
-  emit_intermediate_steps: z.boolean().default(true),
+  rim_guidance_tag: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, { error: "rim_guidance_tag must be a tag name, e.g. rim_feedback" })
+    .default("rim_feedback")
+    .describe(
+      "When a step is retried for a reward below retry_threshold, the judges' feedback goes into the Student's guidance " +
+        "wrapped in <rim_feedback>…</rim_feedback> (this tag).",
+    ),
+  emit_intermediate_steps: z
+    .literal(true, { error: EMIT_INTERMEDIATE_STEPS_UNSUPPORTED_MESSAGE })
+    .default(true)
+    .describe("Only true: every event is recorded and streamed (false is rejected)."),
   retry_threshold: z
     .number()
     .min(0)

@@ -5,10 +5,12 @@
 import "server-only";
 
 export {
+  configsBaseDir,
   getConfig,
   getConfigVersion,
   getConfigVersionById,
   listConfigs,
+  parseOnServer,
   resolveConfigForRun,
   saveConfig,
   validateConfigText,

@@ -232,7 +232,8 @@ for (const { driver, skip } of drivers) {
     it("resolves inline YAML under the name inline, versioned by hash, and saved configs at their latest", async () => {
       const { db } = database;
       const inline = await resolveConfigForRun(db, { yaml: VALID });
-      expect(inline).toMatchObject({ name: "inline", version: 1, hash: contentHash(VALID), baseDir: process.cwd() });
+      // Relative agent paths of inline and saved configs resolve against the configs directory (issue #9).
+      expect(inline).toMatchObject({ name: "inline", version: 1, hash: contentHash(VALID), baseDir: examplesFolder });
       expect((await resolveConfigForRun(db, { yaml: EDITED })).version).toBe(2);
       expect((await resolveConfigForRun(db, { yaml: VALID })).versionId).toBe(inline.versionId);
       expect((await rejection(resolveConfigForRun(db, { yaml: INVALID }))).code).toBe("invalid_config");
@@ -243,7 +244,7 @@ for (const { driver, skip } of drivers) {
       await saveConfig(db, "prod", VALID);
       await saveConfig(db, "prod", EDITED);
       const saved = await resolveConfigForRun(db, { name: "prod" });
-      expect(saved).toMatchObject({ name: "prod", version: 2, yaml: EDITED, hash: contentHash(EDITED), baseDir: process.cwd() });
+      expect(saved).toMatchObject({ name: "prod", version: 2, yaml: EDITED, hash: contentHash(EDITED), baseDir: examplesFolder });
       expect((await resolveConfigForRun(db, { name: "prod", version: 1 })).yaml).toBe(VALID);
       expect((await rejection(resolveConfigForRun(db, { name: "prod", version: 3 }))).code).toBe("not_found");
       expect((await rejection(resolveConfigForRun(db, { name: "nope" }))).code).toBe("not_found");

@@ -5,7 +5,7 @@
 import "server-only";
 import type { AtlasConfig, ConfigParseResult } from "@/lib/config";
 import { parseConfigText } from "@/lib/config";
-import { agentCodeRoots, codeLocationIssues } from "@/lib/config/code-location";
+import { agentCodeRoots, outsideFolderIssues, pythonModuleIssues } from "@/lib/config/code-location";
 import {
   findConfigVersionByHash,
   getConfigRow,
@@ -21,7 +21,8 @@ import {
   type ConfigVersionRow,
 } from "@/lib/db/queries/configs";
 import type { AtlasDb } from "@/lib/db/types";
-import { AtlasError } from "@/lib/errors";
+import { AtlasError, type Issue } from "@/lib/errors";
+import { agentFileProblems } from "./agent-files";
 import { exampleDescription, examplesDir, listExampleFiles, readExampleFile } from "./examples";
 import { contentHash } from "./hash";
 import { configNameProblem, configNameSaveProblem, EXAMPLE_PREFIX, exampleStem, INLINE_CONFIG_NAME, isExampleName } from "./names";
@@ -48,18 +49,33 @@ export interface ResolvedConfig {
   baseDir: string;
 }
 
-/** Saved and inline configs resolve relative agent paths from the server's working directory. */
-function savedConfigsDir(): string {
-  return process.cwd();
+/**
+ * Relative `module:` and `working_directory` paths of saved, inline and example configs resolve against
+ * the configs directory (ATLAS_CONFIGS_DIR, default configs/examples), where the examples and their
+ * agents live: a saved copy of an example finds the same files.
+ */
+export function configsBaseDir(): string {
+  return examplesDir();
 }
 
-/** The schema, plus the rule that agent code loads only from the allowed folders (ATLAS_AGENT_PATHS). */
-function parseOnServer(yaml: string, baseDir: string): ConfigParseResult {
-  const roots = agentCodeRoots();
-  return parseConfigText(yaml, { check: (config) => codeLocationIssues(config.agent, { baseDir, roots }) });
+/**
+ * The schema; then the rule that agent code loads only from the allowed folders (ATLAS_AGENT_PATHS), so
+ * nothing is said about files elsewhere; then whether the files the agent names exist; then whether a
+ * python module is one of them.
+ */
+export function parseOnServer(yaml: string, baseDir = configsBaseDir()): ConfigParseResult {
+  const context = { baseDir, roots: agentCodeRoots() };
+  return parseConfigText(yaml, {
+    check: ({ agent }) => {
+      const outside = outsideFolderIssues(agent, context);
+      if (outside.length > 0) return outside;
+      const missing = agentFileProblems({ agent }, baseDir).map((problem) => ({ ...problem, target: "value" as const }));
+      return missing.length > 0 ? missing : pythonModuleIssues(agent, context);
+    },
+  });
 }
 
-export function validateConfigText(yaml: string, baseDir = savedConfigsDir()): ConfigValidation {
+export function validateConfigText(yaml: string, baseDir = configsBaseDir()): ConfigValidation {
   const parsed = parseOnServer(yaml, baseDir);
   return parsed.ok ? { ok: true } : { ok: false, issues: parsed.issues };
 }
@@ -71,7 +87,7 @@ export async function listConfigs(db: AtlasDb): Promise<ConfigSummary[]> {
     listExampleFiles(),
   ]);
   const saved = savedRows.map((row): ConfigSummary => {
-    const validation = validateConfigText(row.yaml, savedConfigsDir());
+    const validation = validateConfigText(row.yaml, configsBaseDir());
     return {
       name: row.name,
       source: "saved",
@@ -170,7 +186,7 @@ export async function saveConfig(
   const nameProblem = configNameSaveProblem(name);
   if (nameProblem) throw new AtlasError(isExampleName(name) && !configNameProblem(name) ? "conflict" : "invalid_input", nameProblem);
   assertTextSize(name, yaml);
-  const parsed = parseOnServer(yaml, savedConfigsDir());
+  const parsed = parseOnServer(yaml, configsBaseDir());
   if (!parsed.ok) throw new AtlasError("invalid_config", `config ${name} is invalid`, { issues: parsed.issues });
   const hash = contentHash(yaml);
 
@@ -210,9 +226,9 @@ function assertExpectedVersion(name: string, expected: number | undefined, lates
 export async function resolveConfigForRun(db: AtlasDb, ref: ConfigRef): Promise<ResolvedConfig> {
   if ("yaml" in ref) {
     assertTextSize(INLINE_CONFIG_NAME, ref.yaml);
-    const config = parseOrThrow(INLINE_CONFIG_NAME, ref.yaml, savedConfigsDir());
+    const config = parseOrThrow(INLINE_CONFIG_NAME, ref.yaml, configsBaseDir());
     const row = await pinVersion(db, INLINE_CONFIG_NAME, ref.yaml, "YAML passed inline to runs");
-    return resolved(row, config, savedConfigsDir());
+    return resolved(row, config, configsBaseDir());
   }
 
   const { name, version } = ref;
@@ -222,16 +238,16 @@ export async function resolveConfigForRun(db: AtlasDb, ref: ConfigRef): Promise<
     const file = await readExampleOrThrow(name);
     const config = parseOrThrow(name, file.yaml, examplesDir());
     const row = await pinVersion(db, name, file.yaml, `pinned contents of the example file ${file.stem}.yaml`);
-    return resolved(row, config, examplesDir());
+    return resolved(row, config, configsBaseDir());
   }
   if (name === INLINE_CONFIG_NAME && version === undefined) {
     throw new AtlasError("invalid_input", `"${INLINE_CONFIG_NAME}" names YAML pinned by earlier runs: pass {name, version} or {yaml}`);
   }
-  if (version !== undefined) return resolved(...(await storedVersion(name, version, savedConfigsDir())), savedConfigsDir());
+  if (version !== undefined) return resolved(...(await storedVersion(name, version, configsBaseDir())), configsBaseDir());
 
   const latest = await getLatestConfigVersionRow(db, name);
   if (!latest) throw new AtlasError("not_found", `config ${name} not found`);
-  return resolved(latest, parseOrThrow(`${name} (version ${latest.version})`, latest.yaml, savedConfigsDir()), savedConfigsDir());
+  return resolved(latest, parseOrThrow(`${name} (version ${latest.version})`, latest.yaml, configsBaseDir()), configsBaseDir());
 
   async function storedVersion(configName: string, exact: number, baseDir: string): Promise<[ConfigVersionRow, AtlasConfig]> {
     const row = await getConfigVersionRow(db, configName, exact);

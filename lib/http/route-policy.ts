@@ -47,6 +47,7 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { pattern: "/api/configs/schema", methods: { GET: read } },
   { pattern: "/api/configs/validate", methods: { POST: { body: "json", limitBytes: CONFIG_BODY_LIMIT } } },
   { pattern: "/api/configs/*name", methods: { GET: read, PUT: { body: "json", limitBytes: CONFIG_BODY_LIMIT } } },
+  { pattern: "/api/doctor", methods: { POST: { body: "json", limitBytes: CONFIG_BODY_LIMIT } } },
 ];
 
 /** The largest body any route accepts: Next's proxy must pass at least this much through untruncated. */

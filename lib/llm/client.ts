@@ -2,32 +2,29 @@
  * The one LLM client: OpenAI chat completions against any OpenAI-compatible base URL, with our own
  * retries, per-try timeouts, cancellation, usage and cost, and exactly one call record per logical call.
  */
-import OpenAI from "openai";
+import OpenAI, { AzureOpenAI } from "openai";
 import type { LLMParameters } from "@/lib/config";
 import { type Environment, headerTemplateVariables, resolveHeaderTemplates } from "@/lib/config/env-refs";
 import { redactText, secretsOf, withRedaction } from "@/lib/config/secret-redaction";
 import { AtlasError } from "@/lib/errors";
-import { isReasoningModel } from "./models";
 import { costOf, type PriceTable, priceTableFromEnv } from "./pricing";
+import { buildRequestBody, type WireParams } from "./request-body";
 import {
   abortableSleep,
   backoffMs,
   classifyFailure,
+  type FailureTarget,
   MalformedReplyError,
   maxTriesFor,
   type Sleep,
   type TryFailure,
 } from "./retry";
+import { BUILTIN_DEMO_API_BASE, missingEndpointHint, resolveRoute, type LlmRoute } from "./route";
 import type { LlmCallRecord, LlmCallRecorder, LlmClient, LlmReply, LlmRequest, LlmUsage } from "./types";
-import { extractReasoning, fromWireToolCalls, toWireMessages, toWireTools, usageOf } from "./wire";
+import { cachedPromptTokensOf, extractReasoning, fromWireToolCalls, usageOf } from "./wire";
 
-/**
- * `llm.api_base: builtin:demo` selects the built-in scripted demo model (lib/llm/scripted/demo-script.ts):
- * a local OpenAI-compatible HTTP server that answers from a fixed script. It is not a real LLM.
- */
-export const BUILTIN_DEMO_API_BASE = "builtin:demo";
+export { BUILTIN_DEMO_API_BASE };
 
-const DEFAULT_API_BASE = "https://api.openai.com/v1";
 /** Sent when no key is needed (local servers); the SDK insists on some string. */
 const PLACEHOLDER_API_KEY = "no-key-needed";
 /** Largest delay a Node timer accepts; the SDK's own timeout is disabled in favour of ours. */
@@ -44,9 +41,10 @@ export interface LlmClientOptions {
   prices?: PriceTable;
   sleep?: Sleep;
   random?: () => number;
+  /** Tries per call instead of the retry policy's (`atlas doctor --ping` makes exactly one). */
+  maxTries?: number;
 }
 
-type WireParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
 type WireCompletion = OpenAI.Chat.Completions.ChatCompletion;
 
 type TryOutcome =
@@ -60,7 +58,7 @@ export function createLlmClient(params: LLMParameters, options: LlmClientOptions
   const prices = options.prices ?? priceTableFromEnv(env);
   const sleep = options.sleep ?? abortableSleep;
   const random = options.random ?? Math.random;
-  const maxTries = maxTriesFor(params.retry?.attempts);
+  const maxTries = options.maxTries ?? maxTriesFor(params.retry?.attempts);
   const backoffSeconds = params.retry?.backoff_seconds ?? 1;
 
   // The key and header values are sent with every call; what comes back must not carry them on.
@@ -75,9 +73,11 @@ export function createLlmClient(params: LLMParameters, options: LlmClientOptions
   async function completeOnce(request: LlmRequest): Promise<LlmReply> {
     const cancelled = () => new AtlasError("cancelled", `${label} call to ${params.model} was cancelled`);
     if (request.signal?.aborted) throw cancelled();
-    const sdk = await connect(params, env, label);
+    const route = resolveRoute(params, env);
+    const sdk = await connect(params, route, env, label);
     if (request.signal?.aborted) throw cancelled();
-    const body = buildRequestBody(params, request);
+    const body = buildRequestBody(params, route, request);
+    const target: FailureTarget = { baseUrl: sdk.baseURL, model: route.model };
     await options.beforeRequest?.();
     const started = performance.now();
     let tries = 0;
@@ -107,13 +107,13 @@ export function createLlmClient(params: LLMParameters, options: LlmClientOptions
         }
       }
       tries += 1;
-      const outcome = await tryOnce(sdk, body, request.signal, params.timeout_seconds);
+      const outcome = await tryOnce(sdk, body, request.signal, params.timeout_seconds, target);
       if (outcome.kind === "cancelled") {
         record(ZERO_USAGE, 0, "cancelled");
         throw cancelled();
       }
       if (outcome.kind === "ok") {
-        const reply = toReply(outcome.completion, params.model, prices, tries, elapsedSince(started));
+        const reply = toReply(outcome.completion, { model: params.model, route, prices, tries, latencyMs: elapsedSince(started) });
         record(reply.usage, reply.costUsd, null);
         return reply;
       }
@@ -134,19 +134,30 @@ export function createLlmClient(params: LLMParameters, options: LlmClientOptions
 
 const ZERO_USAGE: LlmUsage = { promptTokens: 0, completionTokens: 0, reasoningTokens: 0 };
 
-/** Reads the key and header secrets now (not at config load) and builds an SDK client without its own retries. */
-async function connect(params: LLMParameters, env: Environment, label: string): Promise<OpenAI> {
-  const builtinDemo = params.api_base === BUILTIN_DEMO_API_BASE;
-  const baseURL = builtinDemo ? (await startBuiltinDemo()).url : (params.api_base ?? DEFAULT_API_BASE);
-  return new OpenAI({
-    apiKey: builtinDemo ? PLACEHOLDER_API_KEY : apiKeyFrom(params, env, label),
-    baseURL,
+/**
+ * Reads the key and header secrets now (not at config load) and builds an SDK client without its own
+ * retries: the Azure client for Azure OpenAI (deployment URLs, `api-key`, api-version), else the plain one.
+ */
+async function connect(params: LLMParameters, route: LlmRoute, env: Environment, label: string): Promise<OpenAI> {
+  const common = {
     organization: params.organization ?? null,
     project: null,
     defaultHeaders: resolveHeaderTemplates(params.additional_headers ?? {}, env),
     maxRetries: 0,
     timeout: NO_SDK_TIMEOUT_MS,
-  });
+  };
+  if (route.builtinDemo) {
+    return new OpenAI({ ...common, apiKey: PLACEHOLDER_API_KEY, baseURL: (await startBuiltinDemo()).url });
+  }
+  if (route.baseUrl === null) {
+    throw new AtlasError("invalid_config", `${label}: ${missingEndpointHint(route)}`);
+  }
+  const apiKey = apiKeyFrom(route.keyEnv, env, label);
+  if (route.azure) {
+    // api_base / AZURE_OPENAI_ENDPOINT is the resource endpoint; the client adds /openai/deployments/<name>.
+    return new AzureOpenAI({ ...common, apiKey, endpoint: route.baseUrl, deployment: route.azure.deployment, apiVersion: route.azure.apiVersion });
+  }
+  return new OpenAI({ ...common, apiKey, baseURL: route.baseUrl });
 }
 
 async function startBuiltinDemo() {
@@ -154,9 +165,8 @@ async function startBuiltinDemo() {
   return startDemoLlm();
 }
 
-function apiKeyFrom(params: LLMParameters, env: Environment, label: string): string {
+function apiKeyFrom(variable: string | null, env: Environment, label: string): string {
   // `api_key_env: null` (an Atlas extension) marks servers that need no key: Ollama, vLLM, the demo.
-  const variable = params.api_key_env;
   if (variable === null) return PLACEHOLDER_API_KEY;
   const key = env[variable];
   if (key === undefined || key === "") {
@@ -165,35 +175,13 @@ function apiKeyFrom(params: LLMParameters, env: Environment, label: string): str
   return key;
 }
 
-export function buildRequestBody(params: LLMParameters, request: LlmRequest): WireParams {
-  const body: WireParams = { model: params.model, messages: toWireMessages(request.messages) };
-  const maxTokens = request.maxTokens ?? params.max_output_tokens ?? null;
-  if (isReasoningModel(params.model)) {
-    if (params.reasoning_effort) body.reasoning_effort = params.reasoning_effort;
-    if (maxTokens !== null) body.max_completion_tokens = maxTokens;
-  } else {
-    body.temperature = request.temperature ?? params.temperature;
-    if (params.top_p !== null && params.top_p !== undefined) body.top_p = params.top_p;
-    if (maxTokens !== null) body.max_tokens = maxTokens;
-  }
-  if (request.responseFormat) {
-    body.response_format = request.responseFormat as unknown as WireParams["response_format"];
-  } else if (request.json) {
-    body.response_format = { type: "json_object" };
-  }
-  if (request.tools && request.tools.length > 0) {
-    body.tools = toWireTools(request.tools);
-    if (request.toolChoice) body.tool_choice = request.toolChoice;
-  }
-  return body;
-}
-
 /** One HTTP try, bounded by the per-try timeout and the caller's signal. */
 async function tryOnce(
   sdk: OpenAI,
   body: WireParams,
   callerSignal: AbortSignal | undefined,
   timeoutSeconds: number,
+  target: FailureTarget,
 ): Promise<TryOutcome> {
   if (callerSignal?.aborted) return { kind: "cancelled" };
   const controller = new AbortController();
@@ -212,7 +200,7 @@ async function tryOnce(
     return { kind: "ok", completion: asCompletion(completion) };
   } catch (error) {
     if (callerSignal?.aborted) return { kind: "cancelled" };
-    return { kind: "failed", failure: classifyFailure(error, timedOut, timeoutSeconds) };
+    return { kind: "failed", failure: classifyFailure(error, timedOut, timeoutSeconds, target) };
   } finally {
     if (timer) clearTimeout(timer);
     callerSignal?.removeEventListener("abort", forwardAbort);
@@ -232,18 +220,31 @@ function asCompletion(value: unknown): WireCompletion {
   return value as WireCompletion;
 }
 
-function toReply(completion: WireCompletion, model: string, prices: PriceTable, tries: number, latencyMs: number): LlmReply {
+interface ReplyContext {
+  /** The model as configured: what call records and errors name. */
+  model: string;
+  route: LlmRoute;
+  prices: PriceTable;
+  tries: number;
+  latencyMs: number;
+}
+
+function toReply(completion: WireCompletion, context: ReplyContext): LlmReply {
   const message = completion.choices[0]?.message;
   const usage = usageOf(completion.usage);
+  const costUsd = costOf(context.route.model, usage, context.prices, {
+    provider: context.route.provider,
+    cachedPromptTokens: cachedPromptTokensOf(completion.usage),
+  });
   return {
     content: typeof message?.content === "string" ? message.content : "",
     toolCalls: fromWireToolCalls(message?.tool_calls),
     reasoning: extractReasoning(message, completion.usage),
-    model: typeof completion.model === "string" && completion.model !== "" ? completion.model : model,
+    model: typeof completion.model === "string" && completion.model !== "" ? completion.model : context.model,
     usage,
-    costUsd: costOf(model, usage, prices),
-    latencyMs,
-    tries,
+    costUsd,
+    latencyMs: context.latencyMs,
+    tries: context.tries,
   };
 }
 

@@ -48,3 +48,27 @@ describe("priceTableFromEnv", () => {
     expect(() => priceTableFromEnv({ ATLAS_PRICE_TABLE: "/nonexistent/prices.json" })).toThrow(/cannot read price table file/);
   });
 });
+
+describe("provider prices", () => {
+  it("has list prices for the current models of each provider", () => {
+    for (const model of ["gpt-5-mini", "claude-sonnet-4-5-20250929", "claude-haiku-4-5", "gemini-2.5-pro", "grok-4-fast", "grok-4", "deepseek-chat", "mistral-large-latest"]) {
+      expect(priceOf(model), model).not.toBeNull();
+    }
+  });
+
+  it("prices hosted open-weight models by <provider>/<model>", () => {
+    expect(priceOf("openai/gpt-oss-120b", DEFAULT_PRICES, "groq")).toEqual(DEFAULT_PRICES["groq/openai/gpt-oss-120b"]);
+    expect(priceOf("openai/gpt-oss-120b", DEFAULT_PRICES, "ollama")).toBeNull();
+  });
+
+  it("bills cached prompt tokens at the cached-input price, else at the input price", () => {
+    const usage = { promptTokens: 1_000_000, completionTokens: 0 };
+    expect(costOf("claude-sonnet-4-5", usage, DEFAULT_PRICES, { cachedPromptTokens: 400_000 })).toBeCloseTo(0.6 * 3 + 0.4 * 0.3, 9);
+    expect(costOf("mistral-large-latest", usage, DEFAULT_PRICES, { cachedPromptTokens: 400_000 })).toBeCloseTo(2, 9);
+  });
+
+  it("reads cached_input from ATLAS_PRICE_TABLE", () => {
+    const table = priceTableFromEnv({ ATLAS_PRICE_TABLE: '{"house": {"input": 1, "output": 2, "cached_input": 0.1}}' });
+    expect(table.house).toEqual({ input: 1, output: 2, cachedInput: 0.1 });
+  });
+});

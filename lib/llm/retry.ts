@@ -3,6 +3,7 @@
  */
 import { APIConnectionError, APIError, APIUserAbortError } from "openai";
 import { AtlasError, errorMessage } from "@/lib/errors";
+import { describeConnectionFailure } from "./connection-error";
 
 export const MAX_SINGLE_WAIT_MS = 30_000;
 
@@ -25,7 +26,13 @@ export interface TryFailure {
 
 const RETRYABLE_STATUSES = new Set([408, 409, 429]);
 
-export function classifyFailure(error: unknown, timedOut: boolean, timeoutSeconds: number): TryFailure {
+/** Where the failed request went: named in connection and not-found errors. */
+export interface FailureTarget {
+  baseUrl: string;
+  model: string;
+}
+
+export function classifyFailure(error: unknown, timedOut: boolean, timeoutSeconds: number, target?: FailureTarget): TryFailure {
   if (timedOut) return { reason: `no reply within ${timeoutSeconds}s`, retryable: true, retryAfterMs: null };
   if (error instanceof MalformedReplyError) return { reason: error.message, retryable: true, retryAfterMs: null };
   if (error instanceof SyntaxError) {
@@ -33,13 +40,15 @@ export function classifyFailure(error: unknown, timedOut: boolean, timeoutSecond
   }
   if (error instanceof APIUserAbortError) return { reason: "request aborted", retryable: false, retryAfterMs: null };
   if (error instanceof APIConnectionError) {
-    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
-    return { reason: `network error: ${error.message}${cause}`, retryable: true, retryAfterMs: null };
+    const where = target ? ` ${target.baseUrl}` : "";
+    return { reason: `cannot reach${where}: ${describeConnectionFailure(error.cause ?? error)}`, retryable: true, retryAfterMs: null };
   }
   if (error instanceof APIError && typeof error.status === "number") {
     const status = error.status;
+    // A 404 is nearly always a model name the provider does not serve, or a base URL with a wrong path.
+    const notFound = status === 404 && target ? ` (model "${target.model}" at ${target.baseUrl})` : "";
     return {
-      reason: `HTTP ${status}: ${serverMessage(error)}`,
+      reason: `HTTP ${status}: ${serverMessage(error)}${notFound}`,
       retryable: RETRYABLE_STATUSES.has(status) || status >= 500,
       retryAfterMs: retryAfterMs(error.headers),
     };

@@ -99,6 +99,15 @@ export function usageOf(usage: unknown): LlmUsage {
   };
 }
 
+/**
+ * Prompt tokens served from the provider's cache: `prompt_tokens_details.cached_tokens` (OpenAI, xAI,
+ * Gemini, Anthropic's compatible endpoint) or DeepSeek's `prompt_cache_hit_tokens`.
+ */
+export function cachedPromptTokensOf(usage: unknown): number {
+  const counts = (usage ?? {}) as { prompt_tokens_details?: { cached_tokens?: unknown } | null; prompt_cache_hit_tokens?: unknown };
+  return countOf(counts.prompt_tokens_details?.cached_tokens) || countOf(counts.prompt_cache_hit_tokens);
+}
+
 function reasoningTokensOf(usage: unknown): number {
   const details = (usage as { completion_tokens_details?: { reasoning_tokens?: unknown } } | null | undefined)
     ?.completion_tokens_details;

@@ -1,22 +1,24 @@
 /**
  * Up-front check that every API key a config needs is in the environment, so a run without one is
- * refused with a 400 naming the variable instead of failing minutes later on its first LLM call.
+ * refused naming the variable instead of failing minutes later on its first LLM call. The dashboard
+ * checks before it creates a session, `atlas run` before the session starts.
  */
 import "server-only";
-import type { AtlasConfig, LLMParameters } from "@/lib/config";
+import type { AtlasConfig } from "@/lib/config";
 import type { Environment } from "@/lib/config/env-refs";
+import { configuredLlms } from "@/lib/config/llms";
 import { AtlasError } from "@/lib/errors";
-
-export const BUILTIN_DEMO_API_BASE = "builtin:demo";
+import { resolveRoute } from "@/lib/llm/route";
 
 /** Each unset variable with the config paths that need it, in order of first use. */
 export function missingApiKeys(config: AtlasConfig, env: Environment): { variable: string; neededBy: string[] }[] {
   const neededBy = new Map<string, string[]>();
-  for (const [path, llm] of llmsOf(config)) {
-    if (!llm || llm.api_key_env === null || llm.api_base === BUILTIN_DEMO_API_BASE) continue;
-    const value = env[llm.api_key_env];
+  for (const { path, llm } of configuredLlms(config)) {
+    const variable = resolveRoute(llm, env).keyEnv;
+    if (variable === null) continue;
+    const value = env[variable];
     if (value !== undefined && value !== "") continue;
-    neededBy.set(llm.api_key_env, [...(neededBy.get(llm.api_key_env) ?? []), path]);
+    neededBy.set(variable, [...(neededBy.get(variable) ?? []), path]);
   }
   return [...neededBy].map(([variable, paths]) => ({ variable, neededBy: paths }));
 }
@@ -32,14 +34,4 @@ export function assertApiKeysPresent(config: AtlasConfig, env: Environment): voi
       neededBy.map((path) => ({ path: `${path}.api_key_env`, message: `${variable} is not set` })),
     ),
   });
-}
-
-function llmsOf(config: AtlasConfig): [string, LLMParameters | null][] {
-  const agent = config.agent;
-  return [
-    ["teacher.llm", config.teacher.llm],
-    ["rim.small_model", config.rim.small_model],
-    ["rim.large_model", config.rim.large_model],
-    ["agent.llm", agent.type === "openai" || agent.type === "litellm" ? agent.llm : null],
-  ];
 }

@@ -11,6 +11,7 @@ import type { AttemptEnd } from "./attempt-records";
 import { type SessionGuard, throwIfStopped } from "./failures";
 import { roundMs } from "./json-text";
 import { isOkStatus, type RetryPolicy, shouldRetry, shouldRetryAgentError } from "./retry-rule";
+import { rewardFeedbackGuidance } from "./reward-feedback";
 import type { Emit, Student, StudentStepResult } from "./student";
 import type { StepValidation, Teacher } from "./teacher";
 
@@ -22,6 +23,8 @@ export interface AttemptDeps {
   emit: Emit;
   guard: SessionGuard;
   retryPolicy: RetryPolicy;
+  /** `orchestration.rim_guidance_tag`: wraps the judges' feedback given to an attempt retried for its reward. */
+  rimGuidanceTag: string;
 }
 
 export interface AttemptInput {
@@ -37,7 +40,7 @@ export interface AttemptInput {
 }
 
 export async function runAttempt(deps: AttemptDeps, input: AttemptInput): Promise<AttemptEnd> {
-  const { student, teacher, evaluator, emit, guard, task, retryPolicy } = deps;
+  const { student, teacher, evaluator, emit, guard, task, retryPolicy, rimGuidanceTag } = deps;
   const { step, attempt, context, attemptGuidance, guidance, signal } = input;
   const where = { stepId: step.id, attempt };
   const started = performance.now();
@@ -112,13 +115,19 @@ export async function runAttempt(deps: AttemptDeps, input: AttemptInput): Promis
   let guidanceMs: number | undefined;
   if (retry) {
     guidanceMs = 0;
-    if (validation.guidance) {
-      guidance.push(validation.guidance);
+    // A judged attempt is only retried for its reward: the judges' feedback is guidance too.
+    const notes = [
+      { actor: "teacher" as const, note: validation.guidance },
+      { actor: "reward" as const, note: judged ? rewardFeedbackGuidance(reward, retryPolicy.retryThreshold, rimGuidanceTag) : null },
+    ];
+    for (const { actor, note } of notes) {
+      if (!note) continue;
+      guidance.push(note);
       await emit({
         type: "guidance.issued",
-        actor: "teacher",
+        actor,
         ...where,
-        note: validation.guidance,
+        note,
         forAttempt: attempt + 1,
         sequence: guidance.length,
       });

@@ -65,6 +65,7 @@ export class Orchestrator {
       emit: options.emit,
       guard: this.guard,
       retryPolicy: { maxRetries: orchestration.max_retries, retryThreshold: orchestration.retry_threshold },
+      rimGuidanceTag: orchestration.rim_guidance_tag,
       stepTimeoutMs: orchestration.step_timeout_seconds * 1000,
       stepTimer: options.stepTimer ?? realStepTimer,
     });

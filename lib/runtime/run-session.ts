@@ -162,11 +162,23 @@ class SessionRun {
       })),
       toolRecursionLimit: config.orchestration.tool_recursion_limit,
       emit,
+      limits: {
+        planTokens: config.student.max_plan_tokens,
+        stepTokens: config.student.max_step_tokens,
+        synthesisTokens: config.student.max_synthesis_tokens,
+        toolChoice: config.student.tool_choice,
+      },
+      structuredPayloads: "structured_payloads" in config.agent && config.agent.structured_payloads,
     });
     const teacher = new Teacher({
       llm: collaborators.teacherLlm,
       prompts: prompts.teacher,
       planCacheSeconds: config.teacher.plan_cache_seconds,
+      limits: {
+        reviewTokens: config.teacher.max_review_tokens,
+        validationTokens: config.teacher.validation_max_tokens,
+        guidanceTokens: config.teacher.guidance_max_tokens,
+      },
     });
     return new Orchestrator({
       task: this.task,

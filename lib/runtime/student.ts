@@ -3,7 +3,7 @@
  * and synthesises the final answer. Every agent call goes through the adapter with the BYOA metadata of
  * spec §2.2 (plus the structured step metadata of lib/adapters/types.ts).
  */
-import type { AgentAdapter, StepMetadata } from "@/lib/adapters/types";
+import type { AgentAdapter, AgentCallLimits, StepMetadata, StructuredPayloads, ToolChoice } from "@/lib/adapters/types";
 import { AtlasError, errorMessage, isAtlasError } from "@/lib/errors";
 import type { ToolCall, ToolSpec } from "@/lib/llm/types";
 import type { EventInput, Plan, PlanStep } from "@/lib/trajectory";
@@ -30,6 +30,17 @@ export interface StudentOptions {
   /** Maximum agent turns in one step attempt (`orchestration.tool_recursion_limit`). */
   toolRecursionLimit: number;
   emit: Emit;
+  /** `student.max_*_tokens` and `student.tool_choice`; unset: the agent's own defaults. */
+  limits?: StudentLimits;
+  /** The agent declared `structured_payloads`: task/step payloads and the limits go into the metadata. */
+  structuredPayloads?: boolean;
+}
+
+export interface StudentLimits {
+  planTokens?: number;
+  stepTokens?: number;
+  synthesisTokens?: number;
+  toolChoice?: ToolChoice;
 }
 
 export interface DraftedPlan {
@@ -66,10 +77,12 @@ export class Student {
   constructor(private readonly options: StudentOptions) {}
 
   async createPlan(task: string, signal: AbortSignal): Promise<DraftedPlan> {
+    const limits = this.callLimits(this.options.limits?.planTokens);
     const reply = await this.options.adapter.invoke({
       prompt: composePlannerPrompt(this.options.prompts.planner, task),
-      metadata: { mode: "planning" },
+      metadata: { mode: "planning", ...this.payloads(task, limits) },
       signal,
+      limits,
     });
     const payload = parseFencedJson(reply.text);
     if (payload === undefined) {
@@ -88,11 +101,13 @@ export class Student {
       { role: "user", content: buildStepUserMessage(input) },
     ];
     const limit = this.options.toolRecursionLimit;
+    const limits = this.callLimits(this.options.limits?.stepTokens, this.options.limits?.toolChoice);
     for (let turn = 1; turn <= limit; turn += 1) {
       const reply = await this.options.adapter.invoke({
         prompt: renderTranscript(messages),
-        metadata: this.stepMetadata(input, messages),
+        metadata: this.stepMetadata(input, messages, limits),
         signal,
+        limits,
       });
       const agentTurn = readAgentTurn(reply.text, reply.toolCalls);
       if (agentTurn.toolCalls.length === 0) {
@@ -101,7 +116,7 @@ export class Student {
       }
       messages.push({ role: "assistant", content: agentTurn.content, tool_calls: agentTurn.toolCalls });
       for (const call of agentTurn.toolCalls) {
-        messages.push({ role: "tool", content: await this.runTool(call, step.id, attempt, signal), tool_call_id: call.id });
+        messages.push({ role: "tool", content: await this.runTool(call, step.id, attempt, signal, limits), tool_call_id: call.id });
       }
     }
     throw new AtlasError(
@@ -117,17 +132,38 @@ export class Student {
     stepSummaries: unknown[];
     signal: AbortSignal;
   }): Promise<string> {
+    const limits = this.callLimits(this.options.limits?.synthesisTokens);
     const reply = await this.options.adapter.invoke({
       prompt: composeSynthesisPrompt(this.options.prompts.synthesizer, input.task, input.executionMode, input.stepSummaries),
-      metadata: { mode: "synthesis" },
+      metadata: { mode: "synthesis", ...this.payloads(input.task, limits) },
       signal: input.signal,
+      limits,
     });
     return reply.text;
   }
 
-  private stepMetadata(input: ExecuteStepInput, messages: StepMessage[]): StepMetadata {
+  private callLimits(maxTokens: number | undefined, toolChoice?: ToolChoice): AgentCallLimits {
+    return {
+      ...(maxTokens === undefined ? {} : { maxTokens }),
+      ...(toolChoice === undefined ? {} : { toolChoice }),
+    };
+  }
+
+  /** The structured payloads of an agent that asked for them; nothing otherwise. */
+  private payloads(task: string, limits: AgentCallLimits, step?: ExecuteStepInput["step"]): StructuredPayloads {
+    if (!this.options.structuredPayloads) return {};
+    return {
+      task_payload: task,
+      ...(step ? { step_payload: { step_id: step.id, description: step.description, depends_on: [...step.depends_on] } } : {}),
+      ...(limits.maxTokens === undefined ? {} : { max_tokens: limits.maxTokens }),
+      ...(step && limits.toolChoice !== undefined ? { tool_choice: limits.toolChoice } : {}),
+    };
+  }
+
+  private stepMetadata(input: ExecuteStepInput, messages: StepMessage[], limits: AgentCallLimits): StepMetadata {
     const { step } = input;
     return {
+      ...this.payloads(input.task, limits, step),
       mode: "execution",
       task: input.task,
       step: {
@@ -145,7 +181,7 @@ export class Student {
   }
 
   /** BYOA tool protocol: the same agent runs the tool; its failure becomes an error tool message. */
-  private async runTool(call: ToolCall, stepId: number, attempt: number, signal: AbortSignal): Promise<string> {
+  private async runTool(call: ToolCall, stepId: number, attempt: number, signal: AbortSignal, limits: AgentCallLimits): Promise<string> {
     const where = { actor: "agent" as const, stepId, attempt };
     await this.options.emit({ type: "tool.call", ...where, tool: call.name, callId: call.id, arguments: call.arguments });
     const started = performance.now();
@@ -153,7 +189,12 @@ export class Student {
     let error: string | null = null;
     try {
       const tool = { name: call.name, arguments: call.arguments };
-      const reply = await this.options.adapter.invoke({ prompt: JSON.stringify({ tool }), metadata: { tool }, signal });
+      const reply = await this.options.adapter.invoke({
+        prompt: JSON.stringify({ tool }),
+        metadata: { tool },
+        signal,
+        limits: this.callLimits(limits.maxTokens),
+      });
       output = reply.text;
     } catch (caught) {
       if (signal.aborted || (isAtlasError(caught) && caught.code === "cancelled")) throw caught;

@@ -15,6 +15,8 @@ export interface TeacherOptions {
   llm: LlmClient;
   prompts: TeacherPrompts;
   planCacheSeconds: number;
+  /** Token limits of the Teacher's calls (`teacher.max_review_tokens`, …); unset: only llm.max_output_tokens applies. */
+  limits?: TeacherLimits;
   /** Milliseconds clock for the plan cache. */
   now?: () => number;
 }
@@ -50,7 +52,15 @@ export interface StepValidation extends Record<string, unknown> {
   status: string;
 }
 
+export interface TeacherLimits {
+  reviewTokens?: number;
+  validationTokens?: number;
+  /** Guidance longer than this (at about 4 characters a token) is cut before the Student sees it. */
+  guidanceTokens?: number;
+}
+
 const RETURN_JSON = "\nReturn json.";
+const CHARACTERS_PER_TOKEN = 4;
 
 export class Teacher {
   private readonly cache = new Map<string, { at: number; review: PlanReview }>();
@@ -69,6 +79,7 @@ export class Teacher {
       stage: "plan_review",
       system: this.options.prompts.plan_review,
       user: JSON.stringify({ task, plan }) + RETURN_JSON,
+      maxTokens: this.options.limits?.reviewTokens,
       signal,
     });
     const review = interpretPlanReview(plan, content);
@@ -93,9 +104,14 @@ export class Teacher {
       attempt_guidance: [...input.attemptGuidance],
     });
     const name = `validation of step ${step.id} (attempt ${input.attempt})`;
+    const guidanceTokens = this.options.limits?.guidanceTokens;
     const content = await this.call(name, {
       stage: "validation",
-      system: this.options.prompts.validation,
+      system:
+        guidanceTokens === undefined
+          ? this.options.prompts.validation
+          : `${this.options.prompts.validation}\n\nKeep "guidance" under ${guidanceTokens} tokens.`,
+      maxTokens: this.options.limits?.validationTokens,
       user: JSON.stringify(payload) + RETURN_JSON,
       stepId: step.id,
       attempt: input.attempt,
@@ -107,12 +123,14 @@ export class Teacher {
     if (!parsed.ok) {
       throw new AtlasError("llm_error", `Teacher ${name} returned an unusable reply (${parsed.error})`);
     }
-    return interpretValidation(parsed.value, output);
+    const validation = interpretValidation(parsed.value, output);
+    if (guidanceTokens !== undefined) validation.guidance = clip(validation.guidance, guidanceTokens * CHARACTERS_PER_TOKEN);
+    return validation;
   }
 
   private async call(
     name: string,
-    request: { stage: string; system: string; user: string; stepId?: number; attempt?: number; signal: AbortSignal },
+    request: { stage: string; system: string; user: string; maxTokens?: number; stepId?: number; attempt?: number; signal: AbortSignal },
   ): Promise<string> {
     try {
       const reply = await this.options.llm.complete({
@@ -123,6 +141,7 @@ export class Teacher {
           { role: "user", content: request.user },
         ],
         json: true,
+        ...(request.maxTokens === undefined ? {} : { maxTokens: request.maxTokens }),
         ...(request.stepId === undefined ? {} : { stepId: request.stepId }),
         ...(request.attempt === undefined ? {} : { attempt: request.attempt }),
         signal: request.signal,
@@ -249,6 +268,11 @@ function strictBoolean(value: unknown): boolean | null {
     if (text === "false") return false;
   }
   return null;
+}
+
+function clip(text: string | null, maxCharacters: number): string | null {
+  if (text === null || text.length <= maxCharacters) return text;
+  return `${text.slice(0, Math.max(0, maxCharacters - 1)).trimEnd()}…`;
 }
 
 function guidanceText(value: unknown): string | null {

@@ -4,7 +4,10 @@
  * process environment by default), so tests and the CLI can pass their own.
  *
  * Not here on purpose: the variables configs name (`api_key_env`, `${VAR}` in header values), looked up
- * by name in that same environment object; the ones Next.js sets for itself (NEXT_RUNTIME,
+ * by name in that same environment object; the provider endpoint variables (`ATLAS_<PROVIDER>_BASE_URL`,
+ * `OPENAI_BASE_URL`, `AZURE_OPENAI_ENDPOINT`, `AZURE_OPENAI_API_VERSION`, `AWS_REGION`), which the LLM
+ * client reads from the environment it is handed in the same way (lib/llm/route.ts, the README's
+ * Providers section); the ones Next.js sets for itself (NEXT_RUNTIME,
  * NEXT_PHASE); HOME; and the settings of tests and benchmarks (ATLAS_TEST_*, E2E_*, BENCH_*).
  * The README's Environment table lists exactly these variables (env.test.ts checks it).
  */
@@ -119,7 +122,9 @@ export const ENV_VARIABLES = {
   ATLAS_PRICE_TABLE: variable({
     schema: text(),
     default: "built in",
-    description: "JSON (inline or a file path) overriding the USD-per-million-token price table used for cost",
+    description:
+      "JSON (inline or a file path) overriding or extending the USD-per-million-token price table used for cost: " +
+      '`{"<model>": {"input": 1, "output": 2, "cached_input": 0.1}}`',
   }),
   ATLAS_PYTHON: variable({
     schema: textOr("python3"),
@@ -129,7 +134,9 @@ export const ENV_VARIABLES = {
   ATLAS_CONFIGS_DIR: variable({
     schema: text(),
     default: "`configs/examples`",
-    description: "folder of the read-only example configs offered on the dashboard (relative to the working directory)",
+    description:
+      "folder of the read-only example configs offered on the dashboard (relative to the working directory); relative " +
+      "agent paths of saved and inline configs resolve against it",
   }),
   ATLAS_DEBUG: variable({ schema: flag(), default: "unset", description: "any value: the CLI prints the stack of an unexpected error" }),
   ATLAS_NO_SIGNAL_HANDLERS: variable({

@@ -106,3 +106,22 @@ describe("atlas run", () => {
     }
   });
 });
+
+describe("atlas run checks every key the config needs before the session starts", () => {
+  it("names each missing variable with the config paths that need it, exit 1, nothing run", async () => {
+    const file = path.join(scratch, "needs-keys.yaml");
+    const demo = await readFile(path.join(REPO, DEMO), "utf8");
+    // The judges become Gemini models (their key: GEMINI_API_KEY); the teacher stays on the demo model.
+    await writeFile(
+      file,
+      demo
+        .replace("model: atlas-demo-judge\n    api_base: builtin:demo   # scripted demo judges\n    api_key_env: null", "model: gemini/gemini-2.5-flash")
+        .replace("model: atlas-demo-arbiter\n    api_base: builtin:demo   # scripted demo arbiter\n    api_key_env: null", "model: gemini/gemini-2.5-pro"),
+    );
+    const capture = captureIO();
+    const code = await main(["run", "--config", file, "--task", "t", "--no-store", "--stream"], capture.io);
+    expect(code).toBe(1);
+    expect(capture.stderr()).toBe("atlas run: environment variable GEMINI_API_KEY is not set (needed by rim.small_model, rim.large_model)\n");
+    expect(capture.stdout()).toBe("");
+  });
+});

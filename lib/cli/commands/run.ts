@@ -13,6 +13,7 @@ import { resolveDatabaseTarget } from "@/lib/db/target";
 import type { DatabaseHandle } from "@/lib/db/types";
 import { formatIssue } from "@/lib/errors";
 import { createConsoleRenderer } from "@/lib/runtime/console";
+import { assertApiKeysPresent } from "@/lib/runs/secrets";
 import { parseCommandArgs } from "../args";
 import { UsageError, type Command } from "../io";
 
@@ -35,6 +36,8 @@ export const runCommand: Command = async (args, io) => {
     for (const issue of loaded.issues) io.stderr(`${formatIssue(issue, values.config)}\n`);
     return 1;
   }
+  // As the dashboard does: a missing key is named now, not minutes later on the first call that needs it.
+  assertApiKeysPresent(loaded.config, io.env);
 
   const telemetry = values.json ? io.stderr : io.stdout;
   const streaming = values.stream ?? io.isTTY;

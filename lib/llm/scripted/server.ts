@@ -91,6 +91,7 @@ export async function startScriptedLlm(options: ScriptedLlmOptions = {}): Promis
       callerRole: caller.role,
       customJudge: caller.customJudge,
       model: typeof body.model === "string" ? body.model : "",
+      url: incoming.url ?? "/",
       temperature: typeof body.temperature === "number" ? body.temperature : null,
       messages,
       response_format: body.response_format ?? null,
@@ -241,6 +242,7 @@ function completionBody(reply: ScriptReply, request: RecordedRequest, id: number
       ...(usage.reasoning_tokens === undefined
         ? {}
         : { completion_tokens_details: { reasoning_tokens: usage.reasoning_tokens } }),
+      ...(usage.cached_tokens === undefined ? {} : { prompt_tokens_details: { cached_tokens: usage.cached_tokens } }),
     },
   };
 }

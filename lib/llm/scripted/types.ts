@@ -49,7 +49,8 @@ export interface ScriptReply {
    * another process), then answer as usual. A gate opened before the request arrives lets it through.
    */
   waitFor?: string;
-  usage?: { prompt_tokens: number; completion_tokens: number; reasoning_tokens?: number };
+  /** `cached_tokens` is reported as prompt_tokens_details.cached_tokens (prompt-cache hits). */
+  usage?: { prompt_tokens: number; completion_tokens: number; reasoning_tokens?: number; cached_tokens?: number };
 }
 
 export interface ScriptRule {
@@ -77,6 +78,8 @@ export interface RecordedRequest {
   /** The identifier of a custom judge / arbiter caller. */
   customJudge: string | null;
   model: string;
+  /** Path and query string the request was sent to (Azure puts the deployment and api-version there). */
+  url: string;
   temperature: number | null;
   messages: RecordedMessage[];
   response_format: unknown;
