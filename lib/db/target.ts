@@ -14,7 +14,7 @@ export interface DatabaseTarget {
 }
 
 /**
- * Driver selection (ARCHITECTURE.md): no DATABASE_URL → embedded PGlite in ATLAS_DATA_DIR;
+ * Driver selection: no DATABASE_URL → embedded PGlite in ATLAS_DATA_DIR;
  * a Neon host or ATLAS_DB_DRIVER=neon → Neon serverless; any other postgres:// URL → node-postgres.
  */
 export function resolveDatabaseTarget(

@@ -1,5 +1,5 @@
 /**
- * The HTTP contract of the runs/sessions API (ARCHITECTURE.md), shared by the route handlers, the
+ * The HTTP contract of the runs/sessions API (README "HTTP API"), shared by the route handlers, the
  * browser and scripts. Browser-safe. Users script against it: change it only additively.
  */
 import { z } from "zod";
