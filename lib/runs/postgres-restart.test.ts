@@ -118,5 +118,5 @@ describe("PostgreSQL restarted mid-run", () => {
     expect(nextEnd.type).toBe("session.completed");
     expect((await getSessionById(db, { id: next.sessionId }))?.status).toBe("succeeded");
     await manager.shutdown();
-  }, 180_000);
+  });
 });
