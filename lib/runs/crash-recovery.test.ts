@@ -2,11 +2,9 @@
  * A server killed mid-run (SIGKILL: no shutdown hook runs) leaves its session `running`; start-up
  * recovery in the next process marks it `interrupted` after every event the dead process stored.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getSessionById } from "@/lib/db/queries/sessions";
 import { listSessionEvents } from "@/lib/db/queries/session-views";
@@ -15,10 +13,10 @@ import { availableDrivers, createTestDatabase, type TestDatabase } from "@/lib/d
 import { demoRules, startScriptedLlm, type ScriptedLlm } from "@/lib/llm/scripted";
 import type { DatabaseHandle } from "@/lib/db/types";
 import { testRunManager } from "./testing/harness";
+import { runAndKill } from "./testing/kill-child";
 
 const KILL_AFTER_EVENTS = 12;
 const drivers = (await availableDrivers()).filter(({ driver }) => driver !== "neon");
-const root = path.resolve(import.meta.dirname, "../..");
 
 let llm: ScriptedLlm;
 beforeAll(async () => {
@@ -28,38 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await llm?.close();
 });
-
-interface Printed {
-  started?: number;
-  seq?: number;
-  type?: string;
-}
-
-/** Starts the child, returns the session id and the seqs it printed once it has been killed. */
-async function runAndKill(databaseSpec: string): Promise<{ sessionId: number; printed: number[] }> {
-  // Node itself runs the child (tsx as a loader, not its CLI, which would fork): SIGKILL must hit the process that writes.
-  const child = spawn(process.execPath, ["--import", "tsx", "--import", "./lib/server/server-only-hooks.mjs", "lib/runs/testing/crash-child.ts"], {
-    cwd: root,
-    env: { ...process.env, ATLAS_CRASH_DB: databaseSpec, ATLAS_CRASH_LLM_URL: llm.url },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.on("data", (chunk) => (stderr += String(chunk)));
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
-  const printed: number[] = [];
-  let sessionId = 0;
-  for await (const line of createInterface({ input: child.stdout })) {
-    const message = JSON.parse(line) as Printed;
-    if (message.started !== undefined) sessionId = message.started;
-    if (message.seq !== undefined) printed.push(message.seq);
-    if (printed.length === KILL_AFTER_EVENTS) {
-      child.kill("SIGKILL");
-      break;
-    }
-  }
-  expect(await exited, `child stderr: ${stderr}`).toBe("SIGKILL");
-  return { sessionId, printed };
-}
 
 describe.each(drivers)("crash recovery on $driver", ({ driver, skip }) => {
   let shared: TestDatabase | null = null;
@@ -79,7 +45,8 @@ describe.each(drivers)("crash recovery on $driver", ({ driver, skip }) => {
       folder = mkdtempSync(path.join(tmpdir(), "atlas-crash-"));
       databaseSpec = folder;
     }
-    const { sessionId, printed } = await runAndKill(databaseSpec);
+    const { sessionId, printed, signal, stderr } = await runAndKill({ database: databaseSpec, llmUrl: llm.url, killAfter: KILL_AFTER_EVENTS });
+    expect(signal, `child stderr: ${stderr}`).toBe("SIGKILL");
     expect(sessionId).toBeGreaterThan(0);
 
     // The next process: PGlite reopens the dead process's folder (its own crash recovery runs first).

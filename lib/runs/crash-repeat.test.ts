@@ -4,11 +4,9 @@
  * after every event stored before the kill (gap-free), and the partial trace exports. The kill lands
  * after a different number of events each round. `npm run test:stress` runs ten rounds.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getSessionById } from "@/lib/db/queries/sessions";
 import { listSessionEvents } from "@/lib/db/queries/session-views";
@@ -18,9 +16,9 @@ import { exportChunks } from "@/lib/export/stream";
 import { demoRules, startScriptedLlm, type ScriptedLlm } from "@/lib/llm/scripted";
 import { stressCount, STRESS_TIMEOUT_MS } from "@/lib/testing/stress";
 import { testRunManager } from "./testing/harness";
+import { runAndKill } from "./testing/kill-child";
 
 const ROUNDS = stressCount(2, 10);
-const root = path.resolve(import.meta.dirname, "../..");
 let llm: ScriptedLlm;
 let folder: string;
 
@@ -34,35 +32,13 @@ afterAll(async () => {
   if (folder) rmSync(folder, { recursive: true, force: true });
 });
 
-async function runAndKill(killAfter: number): Promise<{ sessionId: number; printed: number[] }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "lib/runs/testing/crash-child.ts"], {
-    cwd: root,
-    env: { ...process.env, ATLAS_CRASH_DB: folder, ATLAS_CRASH_LLM_URL: llm.url },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.on("data", (chunk) => (stderr += String(chunk)));
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
-  const printed: number[] = [];
-  let sessionId = 0;
-  for await (const line of createInterface({ input: child.stdout })) {
-    const message = JSON.parse(line) as { started?: number; seq?: number };
-    if (message.started !== undefined) sessionId = message.started;
-    if (message.seq !== undefined) printed.push(message.seq);
-    if (printed.length >= killAfter) {
-      child.kill("SIGKILL");
-      break;
-    }
-  }
-  expect(await exited, `child stderr: ${stderr}`).toBe("SIGKILL");
-  return { sessionId, printed };
-}
 
 describe("PGlite under repeated SIGKILL", () => {
   it(`${ROUNDS} kills mid-write: the database opens each time, the session ends interrupted, events are gap-free, the trace exports`, async () => {
     const sessions: number[] = [];
     for (let round = 0; round < ROUNDS; round += 1) {
-      const { sessionId, printed } = await runAndKill(2 + ((round * 7) % 23));
+      const { sessionId, printed, signal, stderr } = await runAndKill({ database: folder, llmUrl: llm.url, killAfter: 2 + ((round * 7) % 23) });
+      expect(signal, `child stderr: ${stderr}`).toBe("SIGKILL");
       expect(sessionId).toBeGreaterThan(0);
       sessions.push(sessionId);
 
