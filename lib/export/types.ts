@@ -11,6 +11,8 @@ import type { JsonObject } from "@/lib/trajectory";
  */
 export interface SessionRowForExport {
   id: number;
+  /** The session's identity across databases (sessions.uid): an import recognises its own exports by it. */
+  uid: string;
   task: string;
   status: string;
   metadata: unknown;

@@ -89,7 +89,7 @@ export async function selectSessionPage(db: Queryable, request: SessionPageReque
   // The page is picked first; its plans are joined and its JSON printed for those rows only.
   const rows = await queryRows<SessionRowForExport & Record<string, unknown>>(
     db,
-    sql`select s.id, s.task, s.status, s.metadata::text as metadata, s.final_answer as "finalAnswer", s.error,
+    sql`select s.id, s.uid::text as uid, s.task, s.status, s.metadata::text as metadata, s.final_answer as "finalAnswer", s.error,
           s.execution_mode as "executionMode", s.config_name as "configName", s.config_hash as "configHash",
           ${isoUtc(sql`s.created_at`)} as "createdAt", ${isoUtc(sql`s.started_at`)} as "startedAt",
           ${isoUtc(sql`s.completed_at`)} as "completedAt", s.duration_ms as "durationMs",
