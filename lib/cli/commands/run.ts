@@ -8,7 +8,9 @@
 import path from "node:path";
 import { loadConfigFile } from "@/lib/config/load-file";
 import { cancelRun, runTask } from "@/lib/compose";
+import { pinConfigFile } from "@/lib/configs/file-configs";
 import { openMigratedDatabase } from "@/lib/db/open";
+import { databaseSessionStore } from "@/lib/db/session-store";
 import { resolveDatabaseTarget } from "@/lib/db/target";
 import type { DatabaseHandle } from "@/lib/db/types";
 import { formatIssue } from "@/lib/errors";
@@ -53,11 +55,14 @@ export const runCommand: Command = async (args, io) => {
   let database: DatabaseHandle | null = null;
   try {
     if (values.store !== false) database = await openMigratedDatabase(resolveDatabaseTarget(io.env));
+    // The session links to the exact text it ran with, as a dashboard run does.
+    const pinned = database && loaded.text !== null ? await pinConfigFile(database.db, configPath, loaded.text) : null;
     const result = await runTask({
       task: values.task,
       config: loaded.config,
       configPath,
-      store: database ? { database: database.db } : "none",
+      store: database ? databaseSessionStore(database.db, { configVersionId: pinned?.versionId ?? null }) : "none",
+      ...(pinned ? { configName: pinned.name, configHash: pinned.hash } : {}),
       signal: controller.signal,
       env: io.env as NodeJS.ProcessEnv,
       ...(sessionMetadata ? { sessionMetadata } : {}),
