@@ -30,7 +30,7 @@ export function SessionHeader({ session }: { session: SessionView["session"] }) 
         <div className="flex flex-wrap gap-2">
           {active ? <CancelButton sessionId={session.id} status={session.status} /> : null}
           <Link
-            href={`/runs/new?${new URLSearchParams({ task: session.task, ...(session.configName ? { config: session.configName } : {}) })}`}
+            href={`/runs/new?session=${session.id}`}
             data-testid="run-again"
             className="inline-flex items-center rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50"
           >
