@@ -5,13 +5,15 @@ import Link from "next/link";
 import { Button } from "@/components/ui/button";
 import { Elapsed } from "@/components/ui/elapsed";
 import { ErrorNotice } from "@/components/ui/error-notice";
-import { formatCost, formatScore, formatTimestamp, formatTokens } from "@/components/ui/format";
+import { formatCost, formatTimestamp, formatTokens } from "@/components/ui/format";
+import { SessionRewardValue } from "@/components/ui/session-reward";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { TextBlock } from "@/components/ui/text-block";
 import { fetchJson } from "@/lib/http/api-client";
 import type { AtlasError } from "@/lib/errors";
 import { isActive } from "@/lib/session-view/queries";
 import type { SessionView } from "@/lib/session-view/types";
+import { sessionRewardOf } from "@/lib/trajectory";
 
 export function SessionHeader({ session }: { session: SessionView["session"] }) {
   const active = isActive(session.status);
@@ -73,10 +75,14 @@ export function SessionHeader({ session }: { session: SessionView["session"] }) 
         <Fact label="Steps / attempts">
           {session.stepCount} / {session.attemptCount}
         </Fact>
-        <Fact label="Final reward">
-          <span data-testid="session-reward">{formatScore(session.rewardScore)}</span>
+        <Fact label={session.status === "succeeded" ? "Session reward" : session.status === "running" || session.status === "queued" ? "Reward so far" : "Partial reward"}>
+          <SessionRewardValue status={session.status} score={session.rewardScore} testId="session-reward" />
         </Fact>
       </dl>
+      <p data-testid="session-reward-rule" className="mt-2 text-xs text-slate-500">
+        {sessionRewardOf(session.status, session.rewardScore).explanation} A step&apos;s reward is the weighted mean of its
+        judges&apos; scores (open a step&apos;s judge panel for the weights).
+      </p>
       {session.metadata && Object.keys(session.metadata).length > 0 ? (
         <p data-testid="session-metadata" className="mt-3 text-xs text-slate-600">
           <span className="font-medium">Metadata: </span>

@@ -5,6 +5,7 @@
  * same page as objects.
  */
 import "server-only";
+import { FINAL_REWARD_STATUSES } from "@/lib/trajectory";
 import { sql, type SQL } from "drizzle-orm";
 import type { ExportFilters } from "@/lib/export/filters";
 import type {
@@ -45,7 +46,10 @@ export function selectionWhere(filters: SelectionFilters, ids?: readonly number[
   if (filters.since) conditions.push(sql`s.created_at >= ${filters.since}::timestamptz`);
   if (filters.until) conditions.push(sql`s.created_at < ${filters.until}::timestamptz`);
   // The column is `real`: compare in `real`, or 0.7 stored would fail `>= 0.7`.
-  if (filters.minReward !== undefined) conditions.push(sql`s.reward_score >= ${filters.minReward}::real`);
+  if (filters.minReward !== undefined) {
+    // A session reward only: a running or stopped session's partial mean does not pass a reward filter.
+    conditions.push(sql`s.status in (${inList([...FINAL_REWARD_STATUSES])}) and s.reward_score >= ${filters.minReward}::real`);
+  }
   if (filters.configName) conditions.push(sql`s.config_name = ${filters.configName}`);
   if (filters.q) conditions.push(sql`s.task ilike ${`%${escapeLike(filters.q)}%`}`);
   return sql.join(conditions, sql` and `);
