@@ -1,15 +1,10 @@
 import "server-only";
 // Importing the run manager opens nothing: the database opens on the first getDatabase() call.
 import { getRunManager } from "@/lib/runs/process";
+import { dashboardUrl } from "./dashboard-url";
 import { readEnv } from "./env";
 import { setProcessRole } from "./process-identity";
 import { installSignalHandlers } from "./shutdown";
-
-/** Where a client on this machine reaches the dashboard (a wildcard bind answers on loopback). */
-export function dashboardUrl(host: string, port: number): string {
-  const reachable = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host;
-  return `http://${reachable.includes(":") ? `[${reachable}]` : reachable}:${port}`;
-}
 
 /** Everything the dashboard process does once at start-up. */
 export async function startServerProcess(): Promise<void> {

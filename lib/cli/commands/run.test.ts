@@ -48,7 +48,7 @@ describe("atlas run", () => {
       '  3. Draft a recommendation for "Plan a team offsite" that builds on the facts and the trade-offs',
     ]);
     expect(lines).toContain("Final Answer:");
-    expect(lines).toContainEqual(expect.stringMatching(/^Summary \| execution_mode=stepwise \| total_runtime=\d+\.\ds \| judge_calls=3$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^Summary \| execution_mode=stepwise \| total_runtime=\d+\.\ds \| judge_samples=\d+ \| arbiter_calls=\d+$/));
     expect(lines).toContain("  attempts: 1=2, 2=1, 3=1");
     expect(capture.stderr()).toBe("");
   });

@@ -1,9 +1,10 @@
 /**
  * `atlas run --config FILE --task TEXT [--stream|--no-stream] [--json] [--metadata JSON] [--no-store]`
  *
- * Runs one task and prints the terminal telemetry of spec §7.3 (live when streaming, which is the
- * default on a TTY; otherwise only the final summary). `--json` prints the RunResult on stdout and
- * moves the telemetry to stderr. Exit code 0 when the session succeeded, 1 otherwise.
+ * Runs one task. On a terminal it prints the live view (../telemetry/live-printer.ts: planning, review,
+ * attempts, judges, reward, the session's dashboard URL; colour unless NO_COLOR); `--stream` to a pipe
+ * prints the compact `STEP n:` lines, and `--no-stream` only the final summary. `--json` prints the
+ * RunResult on stdout and moves the telemetry to stderr. Exit code 0 when the session succeeded, 1 otherwise.
  */
 import path from "node:path";
 import { loadConfigFile } from "@/lib/config/load-file";
@@ -16,8 +17,11 @@ import type { DatabaseHandle } from "@/lib/db/types";
 import { formatIssue } from "@/lib/errors";
 import { createConsoleRenderer } from "@/lib/runtime/console";
 import { assertApiKeysPresent } from "@/lib/runs/secrets";
+import { dashboardUrl } from "@/lib/server/dashboard-url";
+import { readEnv } from "@/lib/server/env";
 import { parseCommandArgs } from "../args";
 import { UsageError, type Command } from "../io";
+import { createLivePrinter } from "../telemetry/live-printer";
 
 export const runCommand: Command = async (args, io) => {
   const { values } = parseCommandArgs(args, {
@@ -44,6 +48,8 @@ export const runCommand: Command = async (args, io) => {
   const telemetry = values.json ? io.stderr : io.stdout;
   const streaming = values.stream ?? io.isTTY;
   const renderer = createConsoleRenderer();
+  // A person watching a terminal gets the live view; a pipe (or --json) keeps the compact STEP lines.
+  const live = streaming && io.isTTY && !values.json ? createLivePrinter({ colour: !readEnv("NO_COLOR", io.env) }) : null;
   const print = (lines: string[]) => {
     for (const line of lines) telemetry(`${line}\n`);
   };
@@ -68,11 +74,13 @@ export const runCommand: Command = async (args, io) => {
       ...(sessionMetadata ? { sessionMetadata } : {}),
       onEvent: (event) => {
         const lines = renderer.render(event);
-        if (streaming) print(lines);
+        if (live) print(live.render(event));
+        else if (streaming) print(lines);
       },
     });
     if (!streaming) print(renderer.summary());
-    if (result.sessionId !== null) telemetry(`Session ${result.sessionId} stored (status ${result.status}).\n`);
+    if (live) print(live.footer(result.sessionId, dashboardUrl(readEnv("HOST", io.env), readEnv("PORT", io.env))));
+    else if (result.sessionId !== null) telemetry(`Session ${result.sessionId} stored (status ${result.status}).\n`);
     if (values.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
     return result.status === "succeeded" ? 0 : 1;
   } finally {
