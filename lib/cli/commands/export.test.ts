@@ -149,6 +149,13 @@ describe.skipIf(postgresSkip)("atlas export / atlas import (postgres)", () => {
     }
   });
 
+  it("says 1 session, not 1 sessions", async () => {
+    const churn = seeded.get("churn")!.sessionId;
+    const result = await cli(withDb("export", "--output", "one.jsonl", "--session-id", String(churn)));
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^exported 1 session \(\d+ steps?\)…\nINFO Completed export of 1 session \(\d+ steps?\)\.\n$/);
+  });
+
   it("runs as the real `atlas` binary and streams to a pipe", async () => {
     const { stdout, stderr } = await run(
       process.execPath,

@@ -64,7 +64,7 @@ export const exportCommand: Command = async (args, io) => {
       chunks = exportChunks(handle.db, filters, {
         stats,
         signal: abort.signal,
-        onBatch: (progress) => log.progress(`exported ${sessionsCount(progress.sessions)} (${count(progress.steps)} steps)…`),
+        onBatch: (progress) => log.progress(`exported ${counted(progress.sessions, "session")} (${counted(progress.steps, "step")})…`),
       });
     }
     if (values.output === "-") await writeToStdout(io, chunks);
@@ -105,7 +105,7 @@ function report(log: Logger, stats: ExportStats, filters: ExportFilters): number
     log.warning("No sessions were exported. Verify your filters and database contents.");
     return 1;
   }
-  log.info(`Completed export of ${sessionsCount(stats.sessions)} (${count(stats.steps)} steps).`);
+  log.info(`Completed export of ${counted(stats.sessions, "session")} (${counted(stats.steps, "step")}).`);
   if (filters.format === "sessions") return 0;
   if (stats.lines === 0) {
     const what = filters.format === "pairs" ? "no step was retried and then accepted" : "the sessions have no steps";
@@ -139,8 +139,8 @@ function count(value: number): string {
   return value.toLocaleString("en-US");
 }
 
-function sessionsCount(value: number): string {
-  return `${count(value)} ${value === 1 ? "session" : "sessions"}`;
+function counted(value: number, noun: string): string {
+  return `${count(value)} ${noun}${value === 1 ? "" : "s"}`;
 }
 
 /**
