@@ -12,10 +12,11 @@ import { TextBlock } from "@/components/ui/text-block";
 import { fetchJson } from "@/lib/http/api-client";
 import type { AtlasError } from "@/lib/errors";
 import { isActive } from "@/lib/session-view/queries";
+import type { ProgressCounts } from "@/lib/session-view/timeline";
 import type { SessionView } from "@/lib/session-view/types";
 import { sessionRewardOf } from "@/lib/trajectory";
 
-export function SessionHeader({ session }: { session: SessionView["session"] }) {
+export function SessionHeader({ session, progress }: { session: SessionView["session"]; progress: ProgressCounts }) {
   const active = isActive(session.status);
   return (
     <section className="mb-6 rounded-lg border border-slate-200 bg-white p-4 shadow-sm" aria-label="Session summary">
@@ -73,7 +74,11 @@ export function SessionHeader({ session }: { session: SessionView["session"] }) 
           {formatTokens(session.promptTokens + session.completionTokens + session.reasoningTokens)} · {formatCost(session.costUsd)}
         </Fact>
         <Fact label="Steps / attempts">
-          {session.stepCount} / {session.attemptCount}
+          <span data-testid="session-progress">
+            {progress.steps.finished} of {progress.steps.planned} done{progress.steps.running > 0 ? `, ${progress.steps.running} running` : ""} /{" "}
+            {Math.max(progress.attempts.started, session.attemptCount)}
+            {progress.attempts.running > 0 ? ` (${progress.attempts.running} running)` : ""}
+          </span>
         </Fact>
         <Fact label={session.status === "succeeded" ? "Session reward" : session.status === "running" || session.status === "queued" ? "Reward so far" : "Partial reward"}>
           <SessionRewardValue status={session.status} score={session.rewardScore} testId="session-reward" />
