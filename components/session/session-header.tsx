@@ -16,6 +16,8 @@ import type { ProgressCounts } from "@/lib/session-view/timeline";
 import type { SessionView } from "@/lib/session-view/types";
 import { sessionRewardOf } from "@/lib/trajectory";
 
+const TASK_PREVIEW_CHARS = 600;
+
 export function SessionHeader({ session, progress }: { session: SessionView["session"]; progress: ProgressCounts }) {
   const active = isActive(session.status);
   return (
@@ -26,9 +28,8 @@ export function SessionHeader({ session, progress }: { session: SessionView["ses
             <h1 className="text-2xl font-semibold tracking-tight">Session {session.id}</h1>
             <StatusBadge status={session.status} />
           </div>
-          <div data-testid="session-task" className="mt-2 max-w-3xl whitespace-pre-wrap break-words text-sm text-slate-700">
-            {session.task}
-          </div>
+          {/* A task can be 20k characters: the first lines, with "show all". */}
+          <TextBlock text={session.task} testId="session-task" limit={TASK_PREVIEW_CHARS} className="mt-2 max-w-3xl" />
         </div>
         <div className="flex flex-wrap gap-2">
           {active ? <CancelButton sessionId={session.id} status={session.status} /> : null}
