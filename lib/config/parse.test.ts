@@ -150,7 +150,7 @@ const invalidCases: InvalidCase[] = [
     path: "agent.tools.0.output_schema",
     line: 8,
     column: 7,
-    message: 'unknown key "output_schema"',
+    message: 'unknown key "output_schema" (did you mean "outputSchema"?)',
   },
   {
     name: "YAML syntax error: unclosed flow sequence",
