@@ -26,7 +26,11 @@ test("a finished session: long task collapsed, Run again by id (no 431), honest 
   const shown = page.getByTestId("session-task");
   await expect(shown).toBeVisible();
   expect(((await shown.textContent()) ?? "").length).toBeLessThan(1_000);
-  await expect(page.getByRole("button", { name: /^Show all \(/ })).toBeVisible();
+  // The task's own "show all" (the final answer, which quotes the task, has one too).
+  const showAll = shown.locator("xpath=..").getByRole("button", { name: /^Show all \(/ });
+  await expect(showAll).toBeVisible();
+  await showAll.click();
+  await expect(shown).toHaveText(task);
 
   // The header counts what the rows show; the reward is the session's (succeeded), with its rule.
   await expect(page.getByTestId("session-progress")).toHaveText(/^3 of 3 done \/ 4$/);
