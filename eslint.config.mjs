@@ -28,6 +28,7 @@ const BROWSER_LIB = [
   "lib/configs/names.ts",
   "lib/configs/types.ts",
   "lib/export/filters.ts",
+  "lib/health/api-types.ts",
   "lib/http/api-client.ts",
   "lib/http/sse.ts",
   "lib/llm/providers.ts",

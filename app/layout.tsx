@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { Nav } from "@/components/nav";
+import { DatabaseBanner } from "@/components/ui/database-banner";
 import { Providers } from "./providers";
 import "./globals.css";
 
@@ -16,6 +17,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       <body className="min-h-screen">
         <Providers>
           <Nav />
+          <DatabaseBanner />
           <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6">{children}</main>
         </Providers>
       </body>

@@ -39,5 +39,8 @@ describe("AtlasError", () => {
     expect(formatIssue({ path: "teacher.llm.model", message: "missing", line: 8, column: 3 }, "a.yaml")).toBe(
       "a.yaml:8:3 teacher.llm.model: missing",
     );
+    expect(formatIssue({ path: "", message: "invalid YAML: Missing closing \"quote", line: 15, column: 1 }, "a.yaml")).toBe(
+      'a.yaml:15:1 invalid YAML: Missing closing "quote',
+    );
   });
 });

@@ -86,8 +86,9 @@ export function isAtlasError(value: unknown): value is AtlasError {
 /** Formats an issue the way compilers do: `FILE:LINE:COL path: message`. */
 export function formatIssue(issue: Issue, source?: string): string {
   const where = [source, issue.line, issue.column].filter((part) => part !== undefined && part !== "").join(":");
-  const path = issue.path === "" ? "(root)" : issue.path;
-  return `${where ? `${where} ` : ""}${path}: ${issue.message}`;
+  // An issue without a path (a YAML syntax error, a non-mapping document) is placed by its line and column only.
+  const path = issue.path === "" ? "" : `${issue.path}: `;
+  return `${where ? `${where} ` : ""}${path}${issue.message}`;
 }
 
 export function errorMessage(error: unknown): string {

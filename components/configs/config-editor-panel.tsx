@@ -62,6 +62,8 @@ export function ConfigEditorPanel({ name, draft, initialText, initialDetail, tem
     mutationFn: (variables: { yaml: string; expectedVersion: number }) =>
       saveConfig(name, { ...variables, ...(draft?.description ? { description: draft.description } : {}) }),
     onSuccess: async (result) => {
+      // A verdict on an earlier text would sit next to "Saved as version N": it no longer applies.
+      validate.reset();
       setBaseVersion(result.version);
       setComparedVersion(null);
       if (draft) {
@@ -175,8 +177,9 @@ export function ConfigEditorPanel({ name, draft, initialText, initialDetail, tem
         ) : null}
       </div>
 
-      <div className="grid gap-4 xl:grid-cols-[20rem_1fr]">
-        <section aria-labelledby="config-history-title">
+      {/* minmax(0, …) and min-w-0: one long line scrolls inside the diff instead of widening the page. */}
+      <div className="grid gap-4 xl:grid-cols-[20rem_minmax(0,1fr)]">
+        <section aria-labelledby="config-history-title" className="min-w-0">
           <h3 id="config-history-title" className="mb-2 text-sm font-semibold">
             Version history
           </h3>
@@ -186,7 +189,7 @@ export function ConfigEditorPanel({ name, draft, initialText, initialDetail, tem
             onCompare={(version) => setComparedVersion(version === comparedVersion ? null : version)}
           />
         </section>
-        <section aria-labelledby="config-diff-title">
+        <section aria-labelledby="config-diff-title" className="min-w-0">
           <h3 id="config-diff-title" className="mb-2 text-sm font-semibold">
             Diff
           </h3>

@@ -24,7 +24,8 @@ export function IssuesList({ issues, onSelect }: { issues: Issue[]; onSelect: (i
               className="w-full rounded px-2 py-1 text-left font-mono text-xs text-red-800 hover:bg-red-50 focus:bg-red-50 focus:outline-2 focus:outline-red-700"
             >
               {issue.line !== undefined ? `${issue.line}:${issue.column ?? 1} ` : ""}
-              <span className="font-semibold">{issue.path || "(root)"}</span>: {issue.message}
+              {issue.path ? <span className="font-semibold">{issue.path}: </span> : null}
+              {issue.message}
             </button>
           </li>
         ))}

@@ -7,6 +7,7 @@ import { basicSetup, EditorView } from "codemirror";
 import { useEffect, useImperativeHandle, useRef, type Ref } from "react";
 import { parseConfigText } from "@/lib/config";
 import { issueRange } from "@/lib/configs/issue-range";
+import { schemaAssist } from "./schema-assist";
 
 export interface YamlEditorHandle {
   /** Moves the cursor to a 1-based line and column and focuses the editor. */
@@ -22,7 +23,7 @@ function configDiagnostics(view: EditorView): Diagnostic[] {
     ...issueRange(text, issue),
     severity: "error",
     source: "atlas config",
-    message: `${issue.path || "(root)"}: ${issue.message}`,
+    message: issue.path ? `${issue.path}: ${issue.message}` : issue.message,
   }));
 }
 
@@ -62,6 +63,7 @@ export function YamlEditor({
           basicSetup,
           yaml(),
           linter(configDiagnostics, { delay: 300 }),
+          schemaAssist(),
           lintGutter(),
           editorTheme,
           EditorState.readOnly.of(readOnly),

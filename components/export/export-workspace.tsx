@@ -31,6 +31,12 @@ export function ExportWorkspace() {
   const configs = useQuery(launchConfigsQuery());
   const set = <K extends keyof ExportFormValues>(key: K, value: ExportFormValues[K]) => setValues((current) => ({ ...current, [key]: value }));
   const counting = query !== debouncedQuery || count.isFetching;
+  // The filters live in the URL, so a reload or a shared link opens the same export.
+  useEffect(() => {
+    if (query === null) return;
+    const target = `${window.location.pathname}${query ? `?${query}` : ""}`;
+    if (target !== `${window.location.pathname}${window.location.search}`) window.history.replaceState(null, "", target);
+  }, [query]);
 
   return (
     <div className="grid gap-6 lg:grid-cols-3">
@@ -112,7 +118,14 @@ export function ExportWorkspace() {
             ) : count.data && !counting ? (
               <p>
                 <strong>{count.data.sessions.toLocaleString("en-US")}</strong> session{count.data.sessions === 1 ? "" : "s"},{" "}
-                <strong>{count.data.steps.toLocaleString("en-US")}</strong> step{count.data.steps === 1 ? "" : "s"} match.
+                <strong>{count.data.steps.toLocaleString("en-US")}</strong> step{count.data.steps === 1 ? "" : "s"} match
+                {values.format === "sessions" ? "." : (
+                  <>
+                    : the download has <strong data-testid="export-line-count">{count.data.lines.toLocaleString("en-US")}</strong>{" "}
+                    {values.format === "steps" ? "step line" : "preference pair"}
+                    {count.data.lines === 1 ? "" : "s"}.
+                  </>
+                )}
               </p>
             ) : (
               <p className="flex items-center gap-2 text-slate-600">

@@ -69,6 +69,9 @@ export function OverviewDashboard() {
               yMax={1}
             />
           )}
+          <p data-testid="reward-chart-rule" className="mt-2 text-xs text-slate-500">
+            Succeeded sessions only: a running, failed, cancelled or interrupted session has no session reward yet.
+          </p>
         </Card>
         <Card title="Cost per day (last 30 days)">
           {series.length === 0 ? (

@@ -11,7 +11,7 @@ import { Spinner } from "@/components/ui/spinner";
 import type { AtlasError } from "@/lib/errors";
 import { fetchJson } from "@/lib/http/api-client";
 import { parseJsonObjectInput } from "@/lib/session-view/json-input";
-import { launchConfigQuery, launchConfigsQuery, overviewKey, sessionKeys } from "@/lib/session-view/queries";
+import { launchConfigQuery, launchConfigsQuery, launchSourceQuery, overviewKey, sessionKeys } from "@/lib/session-view/queries";
 import type { RunAccepted, RunRequest } from "@/lib/sessions/api-types";
 import { ConfigCheck } from "./config-check";
 import { ConfigPicker, defaultConfigName } from "./config-picker";
@@ -29,11 +29,16 @@ export function LaunchForm() {
   const search = useSearchParams();
   const queryClient = useQueryClient();
   const configs = useQuery(launchConfigsQuery());
+  const sourceId = sourceSessionId(search.get("session"));
+  const source = useQuery({ ...launchSourceQuery(sourceId ?? 0), enabled: sourceId !== null });
   const [chosen, setChosen] = useState<string | null>(null);
-  const [task, setTask] = useState(() => search.get("task") ?? "");
+  // Until the user types, the task is the re-launched session's (or a short ?task= link's).
+  const [typedTask, setTypedTask] = useState<string | null>(null);
+  const task = typedTask ?? source.data?.task ?? search.get("task") ?? "";
+  const setTask = (value: string) => setTypedTask(value);
   const [metadataText, setMetadataText] = useState("");
   const list = configs.data?.configs ?? [];
-  const selected = chosen ?? defaultConfigName(list, search.get("config"));
+  const selected = chosen ?? defaultConfigName(list, source.data?.configName ?? search.get("config"));
   const preview = useQuery({ ...launchConfigQuery(selected ?? ""), enabled: selected !== null });
   const metadata = parseJsonObjectInput(metadataText);
 
@@ -57,6 +62,16 @@ export function LaunchForm() {
   return (
     <form onSubmit={submit} className="grid gap-6 lg:grid-cols-2" aria-label="Launch a run">
       <div className="space-y-5">
+        {sourceId !== null && source.isPending ? (
+          <p data-testid="launch-source-loading" className="flex items-center gap-2 text-sm text-slate-600">
+            <Spinner /> Loading the task of session {sourceId}…
+          </p>
+        ) : null}
+        {source.isError ? (
+          <div data-testid="launch-source-error">
+            <ErrorNotice error={source.error as AtlasError} title={`Could not load session ${sourceId} to run it again`} />
+          </div>
+        ) : null}
         <label className="block">
           <span className="text-sm font-medium text-slate-700">Task</span>
           <textarea
@@ -145,4 +160,9 @@ export function LaunchForm() {
       </div>
     </form>
   );
+}
+
+function sourceSessionId(value: string | null): number | null {
+  if (value === null || !/^[1-9]\d{0,9}$/.test(value)) return null;
+  return Number(value);
 }

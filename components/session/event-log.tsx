@@ -110,7 +110,11 @@ export function EventLog({
             ) : null}
           </>
         ) : pages.length > 0 ? (
-          <span data-testid="event-log-complete">All events up to {loadedTo.toLocaleString("en-US")} shown; new ones are added live.</span>
+          <span data-testid="event-log-complete">
+            {active
+              ? `All events up to ${loadedTo.toLocaleString("en-US")} shown; new ones are added live.`
+              : `All ${loadedTo.toLocaleString("en-US")} events shown; the session has ended.`}
+          </span>
         ) : null}
       </div>
     </Card>

@@ -25,9 +25,14 @@ export function JudgePanel({ panel, testId }: { panel: JudgePanelView; testId: s
               <Spinner label="judging" /> judging…
             </span>
           ) : (
-            <>
+            <span title="The step reward: the weighted mean of the judges' outcomes">
               Aggregate <strong data-testid="aggregate-score">{formatScore(panel.aggregate)}</strong>
-            </>
+              {panel.aggregateFormula ? (
+                <span data-testid="aggregate-formula" className="ml-2 font-mono text-xs text-slate-500">
+                  {panel.aggregateFormula}
+                </span>
+              ) : null}
+            </span>
           )}
         </span>
       </header>

@@ -5,15 +5,20 @@ import Link from "next/link";
 import { Button } from "@/components/ui/button";
 import { Elapsed } from "@/components/ui/elapsed";
 import { ErrorNotice } from "@/components/ui/error-notice";
-import { formatCost, formatScore, formatTimestamp, formatTokens } from "@/components/ui/format";
+import { formatCost, formatTimestamp, formatTokens } from "@/components/ui/format";
+import { SessionRewardValue } from "@/components/ui/session-reward";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { TextBlock } from "@/components/ui/text-block";
 import { fetchJson } from "@/lib/http/api-client";
 import type { AtlasError } from "@/lib/errors";
 import { isActive } from "@/lib/session-view/queries";
+import type { ProgressCounts } from "@/lib/session-view/timeline";
 import type { SessionView } from "@/lib/session-view/types";
+import { sessionRewardOf } from "@/lib/trajectory";
 
-export function SessionHeader({ session }: { session: SessionView["session"] }) {
+const TASK_PREVIEW_CHARS = 600;
+
+export function SessionHeader({ session, progress }: { session: SessionView["session"]; progress: ProgressCounts }) {
   const active = isActive(session.status);
   return (
     <section className="mb-6 rounded-lg border border-slate-200 bg-white p-4 shadow-sm" aria-label="Session summary">
@@ -23,14 +28,13 @@ export function SessionHeader({ session }: { session: SessionView["session"] }) 
             <h1 className="text-2xl font-semibold tracking-tight">Session {session.id}</h1>
             <StatusBadge status={session.status} />
           </div>
-          <div data-testid="session-task" className="mt-2 max-w-3xl whitespace-pre-wrap break-words text-sm text-slate-700">
-            {session.task}
-          </div>
+          {/* A task can be 20k characters: the first lines, with "show all". */}
+          <TextBlock text={session.task} testId="session-task" limit={TASK_PREVIEW_CHARS} className="mt-2 max-w-3xl" />
         </div>
         <div className="flex flex-wrap gap-2">
           {active ? <CancelButton sessionId={session.id} status={session.status} /> : null}
           <Link
-            href={`/runs/new?${new URLSearchParams({ task: session.task, ...(session.configName ? { config: session.configName } : {}) })}`}
+            href={`/runs/new?session=${session.id}`}
             data-testid="run-again"
             className="inline-flex items-center rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50"
           >
@@ -71,12 +75,20 @@ export function SessionHeader({ session }: { session: SessionView["session"] }) 
           {formatTokens(session.promptTokens + session.completionTokens + session.reasoningTokens)} · {formatCost(session.costUsd)}
         </Fact>
         <Fact label="Steps / attempts">
-          {session.stepCount} / {session.attemptCount}
+          <span data-testid="session-progress">
+            {progress.steps.finished} of {progress.steps.planned} done{progress.steps.running > 0 ? `, ${progress.steps.running} running` : ""} /{" "}
+            {Math.max(progress.attempts.started, session.attemptCount)}
+            {progress.attempts.running > 0 ? ` (${progress.attempts.running} running)` : ""}
+          </span>
         </Fact>
-        <Fact label="Final reward">
-          <span data-testid="session-reward">{formatScore(session.rewardScore)}</span>
+        <Fact label={session.status === "succeeded" ? "Session reward" : session.status === "running" || session.status === "queued" ? "Reward so far" : "Partial reward"}>
+          <SessionRewardValue status={session.status} score={session.rewardScore} testId="session-reward" />
         </Fact>
       </dl>
+      <p data-testid="session-reward-rule" className="mt-2 text-xs text-slate-500">
+        {sessionRewardOf(session.status, session.rewardScore).explanation} A step&apos;s reward is the weighted mean of its
+        judges&apos; scores (open a step&apos;s judge panel for the weights).
+      </p>
       {session.metadata && Object.keys(session.metadata).length > 0 ? (
         <p data-testid="session-metadata" className="mt-3 text-xs text-slate-600">
           <span className="font-medium">Metadata: </span>

@@ -7,7 +7,7 @@ import { ErrorNotice } from "@/components/ui/error-notice";
 import { Spinner } from "@/components/ui/spinner";
 import type { AtlasError } from "@/lib/errors";
 import { isActive, sessionQuery } from "@/lib/session-view/queries";
-import { buildStepRows, stepStatuses } from "@/lib/session-view/timeline";
+import { buildStepRows, progressCounts, stepStatuses } from "@/lib/session-view/timeline";
 import type { SessionView } from "@/lib/session-view/types";
 import { EventLog } from "./event-log";
 import { PlanView } from "./plan-view";
@@ -63,13 +63,15 @@ function SessionContent({ view }: { view: SessionView }) {
 
   const { plan, steps } = view;
   const scheduled = view.live.scheduled;
-  const rows = useMemo(() => buildStepRows({ plan, steps, live: { scheduled } }), [plan, steps, scheduled]);
+  const status = view.session.status;
+  const rows = useMemo(() => buildStepRows({ plan, steps, live: { scheduled } }, status), [plan, steps, scheduled, status]);
+  const progress = useMemo(() => progressCounts(rows), [rows]);
   const statuses = useMemo(() => stepStatuses({ steps }), [steps]);
   const stepIds = useMemo(() => rows.map((row) => row.stepId), [rows]);
 
   return (
     <div data-testid="session-page" data-session-id={sessionId} data-last-seq={view.session.lastSeq}>
-      <SessionHeader session={view.session} />
+      <SessionHeader session={view.session} progress={progress} />
       <StreamStatus active={active} stream={stream} errors={view.live.errors} />
       <PlanView plan={view.plan} statuses={statuses} active={active} onSelectStep={select} />
       <StepTimeline

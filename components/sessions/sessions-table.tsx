@@ -2,7 +2,8 @@
 
 import Link from "next/link";
 import { Elapsed } from "@/components/ui/elapsed";
-import { formatCost, formatScore, formatTimestamp, formatTokens } from "@/components/ui/format";
+import { formatCost, formatTimestamp, formatTokens } from "@/components/ui/format";
+import { SessionRewardValue } from "@/components/ui/session-reward";
 import { StatusBadge } from "@/components/ui/status-badge";
 import type { SessionSummary } from "@/lib/sessions/api-types";
 
@@ -44,7 +45,7 @@ export function SessionsTable({ sessions, testId = "sessions-table" }: { session
               </td>
               <td className="px-3 py-2 text-right tabular-nums">{session.stepCount}</td>
               <td className="px-3 py-2 text-right tabular-nums" data-testid="row-reward">
-                {formatScore(session.rewardScore)}
+                <SessionRewardValue status={session.status} score={session.rewardScore} testId="row-reward-value" />
               </td>
               <td className="px-3 py-2 text-right whitespace-nowrap tabular-nums text-slate-600">
                 {formatTokens(session.promptTokens + session.completionTokens + session.reasoningTokens)} · {formatCost(session.costUsd)}

@@ -11,7 +11,8 @@ export function ErrorNotice({ error, title }: { error: Pick<AtlasError, "message
           {error.issues.map((issue, index) => (
             <li key={index}>
               {issue.line ? `${issue.line}:${issue.column ?? 1} ` : ""}
-              {issue.path || "(root)"}: {issue.message}
+              {issue.path ? `${issue.path}: ` : ""}
+              {issue.message}
             </li>
           ))}
         </ul>

@@ -19,9 +19,13 @@ export function formatScore(score: number | null | undefined): string {
   return score === null || score === undefined ? "—" : score.toFixed(2);
 }
 
+/** 9,999 · 27.5k · 999.9k · 2.75M: never a four-digit number of thousands. */
 export function formatTokens(count: number | null | undefined): string {
   if (!count) return "0";
-  return count >= 10_000 ? `${(count / 1000).toFixed(1)}k` : count.toLocaleString("en-US");
+  if (count < 10_000) return count.toLocaleString("en-US");
+  if (count < 999_950) return `${(count / 1000).toFixed(1)}k`;
+  if (count < 999_995_000) return `${(count / 1_000_000).toFixed(2)}M`;
+  return `${(count / 1_000_000_000).toFixed(2)}B`;
 }
 
 export function formatTimestamp(value: string | Date | null | undefined): string {

@@ -1,5 +1,6 @@
 import { errorMessage, isAtlasError } from "@/lib/errors";
 import { readEnv } from "@/lib/server/env";
+import { setProcessRole } from "@/lib/server/process-identity";
 import { processIO, UsageError, type Command, type CommandIO } from "./io";
 
 interface CommandEntry {
@@ -81,6 +82,8 @@ export async function main(argv: string[], io: CommandIO = processIO()): Promise
     io.stdout(`Usage: ${entry.usage}\n\n${entry.summary}\n`);
     return 0;
   }
+  // Named in the embedded database's lock, so whoever finds it held knows by what.
+  setProcessRole({ kind: "cli", command: `atlas ${name}` });
   try {
     const command = await entry.load();
     return await command(rest, io);

@@ -45,6 +45,7 @@ describe("loadConfigFile", () => {
     expect(result).toEqual({
       ok: false,
       path: absolute,
+      text: null,
       issues: [{ path: "", message: `configuration file not found: ${absolute}` }],
     });
   });

@@ -7,7 +7,8 @@ import { resolve } from "node:path";
 import { errorMessage } from "@/lib/errors";
 import { parseConfigText, type ConfigParseResult } from "./parse";
 
-export type LoadedConfig = ConfigParseResult & { path: string };
+/** `text`: the file as read (null when it could not be read), so a caller can pin exactly what was parsed. */
+export type LoadedConfig = ConfigParseResult & { path: string; text: string | null };
 
 /** Expands a leading `~` and resolves against the working directory. */
 export function resolveConfigPath(path: string): string {
@@ -25,7 +26,7 @@ export async function loadConfigFile(path: string): Promise<LoadedConfig> {
       (error as NodeJS.ErrnoException).code === "ENOENT"
         ? `configuration file not found: ${absolutePath}`
         : `failed to read configuration: ${errorMessage(error)}`;
-    return { ok: false, issues: [{ path: "", message }], path: absolutePath };
+    return { ok: false, issues: [{ path: "", message }], path: absolutePath, text: null };
   }
-  return { ...parseConfigText(text), path: absolutePath };
+  return { ...parseConfigText(text), path: absolutePath, text };
 }

@@ -150,13 +150,13 @@ const invalidCases: InvalidCase[] = [
     path: "agent.tools.0.output_schema",
     line: 8,
     column: 7,
-    message: 'unknown key "output_schema"',
+    message: 'unknown key "output_schema" (did you mean "outputSchema"?)',
   },
   {
     name: "YAML syntax error: unclosed flow sequence",
     text: replaceLines(12, 12, "    model: [gpt-4o-mini"),
-    // yaml notices the missing "]" where the next key starts
-    path: "rim.large_model",
+    // yaml notices the missing "]" where the next key starts; a syntax error names no config path
+    path: "",
     line: 13,
     column: 3,
     message: /^invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a \]/,
@@ -322,6 +322,21 @@ describe("parseConfigText", () => {
     expect(result.issues[0]).toMatchObject({ path, line, column });
     if (typeof message === "string") expect(result.issues[0]?.message).toBe(message);
     else expect(result.issues[0]?.message).toMatch(message);
+  });
+
+  it("names no config path for a syntax error, only its line, column and the parser's message", () => {
+    // Once reported as `agent.tools: invalid YAML` / `foo.null`: the path of a broken document is noise.
+    for (const text of [insertAfter(3, "  tools: [a, b", "  other: 1"), "foo:\n  null: [\n", "agent:\n  tools:\n    - a\n   - b\n"]) {
+      const result = parseConfigText(text);
+      if (result.ok) throw new Error(`accepted: ${text}`);
+      expect(result.issues.length).toBeGreaterThan(0);
+      for (const issue of result.issues) {
+        expect(issue.path).toBe("");
+        expect(issue.message).toMatch(/^invalid YAML: \S/);
+        expect(issue.line).toBeGreaterThan(0);
+        expect(issue.column).toBeGreaterThan(0);
+      }
+    }
   });
 
   it("has at least 18 invalid cases", () => {

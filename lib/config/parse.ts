@@ -115,10 +115,14 @@ function nodeDepth(root: unknown): number {
 function yamlSyntaxIssues(document: Document, positionOf: PositionOf): Issue[] {
   const parserIssues = document.errors.map((error) => {
     const isDuplicateKey = error.code === "DUPLICATE_KEY";
-    const offset = isDuplicateKey ? (keyStartAtOrAfter(document, error.pos[0]) ?? error.pos[0]) : error.pos[0];
+    if (!isDuplicateKey) {
+      // The document around a syntax error is not what the author meant: no config path can be trusted.
+      return { path: "", message: `invalid YAML: ${error.message}`, ...positionOf(error.pos[0]) };
+    }
+    const offset = keyStartAtOrAfter(document, error.pos[0]) ?? error.pos[0];
     const path = pathAtOffset(document, offset);
     const duplicateKey = path.split(".").at(-1);
-    const message = isDuplicateKey && duplicateKey ? `duplicate key "${duplicateKey}"` : `invalid YAML: ${error.message}`;
+    const message = duplicateKey ? `duplicate key "${duplicateKey}"` : `invalid YAML: ${error.message}`;
     return { path, message, ...positionOf(offset) };
   });
   const aliasIssues = unresolvedAliases(document).map(({ name, offset }) => ({

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { unknownKeyMessage } from "./later-version-keys";
 import { AtlasConfigSchema, type AtlasConfig } from "./schema";
+import { keysAt } from "./schema-walk";
 
 export type PathSegment = string | number;
 
@@ -35,9 +36,10 @@ function toValidationIssues(issue: z.core.$ZodIssue): ConfigValidationIssue[] {
   if (issue.code === "unrecognized_keys") {
     // zod reports all unknown keys of one mapping together; each key gets its own issue and position.
     const parentPath = dottedPath(segments);
+    const known = keysAt(segments).map((info) => info.name);
     return issue.keys.map((key) => ({
       segments: [...segments, key],
-      message: unknownKeyMessage(parentPath, key),
+      message: unknownKeyMessage(parentPath, key, known),
       target: "key",
     }));
   }

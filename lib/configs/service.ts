@@ -257,7 +257,7 @@ export async function resolveConfigForRun(db: AtlasDb, ref: ConfigRef): Promise<
 }
 
 /** The version row holding exactly this text, created on first use. */
-async function pinVersion(db: AtlasDb, name: string, yaml: string, description: string): Promise<ConfigVersionRow> {
+export async function pinVersion(db: AtlasDb, name: string, yaml: string, description: string): Promise<ConfigVersionRow> {
   const hash = contentHash(yaml);
   const existing = await findConfigVersionByHash(db, name, hash);
   if (existing) return existing;

@@ -9,13 +9,15 @@ import { appendEvents } from "./queries/events";
 import { createSession, getSessionById } from "./queries/sessions";
 import type { AtlasDb } from "./types";
 
-export function databaseSessionStore(db: AtlasDb): SessionStore {
+/** `configVersionId`: the config_versions row the sessions it creates ran with (their config link). */
+export function databaseSessionStore(db: AtlasDb, options: { configVersionId?: number | null } = {}): SessionStore {
   return {
     async createSession(input) {
       const row = await createSession(db, {
         task: input.task,
         metadata: input.metadata,
         configName: input.configName,
+        configVersionId: options.configVersionId ?? null,
         configHash: input.configHash,
         status: "running",
       });

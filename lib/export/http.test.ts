@@ -83,7 +83,8 @@ describe.each(drivers)("export HTTP handlers on $driver", ({ driver, skip }) => 
 
   it.skipIf(skip)("counts sessions and steps for the same filters", async () => {
     const response = await count(new Request(url("?config=finance")), undefined);
-    expect(await response.json()).toEqual({ sessions: 3, steps: 7 });
+    expect(await response.json()).toEqual({ sessions: 3, steps: 7, lines: 3 });
+    expect(await (await count(new Request(url("?config=finance&format=steps")), undefined)).json()).toEqual({ sessions: 3, steps: 7, lines: 7 });
     expect((await count(new Request(url("?since=yesterday")), undefined)).status).toBe(400);
   });
 

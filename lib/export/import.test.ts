@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -85,6 +86,30 @@ describe.each(drivers)("import on $driver", ({ driver, skip }) => {
     expect(describeImport(again)).toBe("imported 0, skipped 2 (already imported 2, malformed 0)");
   });
 
+  it.skipIf(skip)("recognises its own exports by the source session, not only a re-import of the same file", async () => {
+    const { sessionId } = await seedSession(source.db, { task: "Own export", createdAt: new Date("2025-11-02T10:00:00Z") });
+    const [exported] = await exportAll(source.db, { session_id: String(sessionId) });
+    const record = JSON.parse(exported!) as { session_metadata: { atlas: Record<string, unknown> } };
+    expect(record.session_metadata.atlas.session_uid).toMatch(/^[0-9a-f-]{36}$/);
+
+    const sourceBefore = await sessionCount(source.db);
+    const intoSameDatabase = await importLines(source.db, numbered([exported!]));
+    expect(intoSameDatabase).toMatchObject({ imported: 0, alreadyImported: 1 });
+    // An export written before the uid was exported is recognised by its id, creation time and task.
+    delete record.session_metadata.atlas.session_uid;
+    const older = await importLines(source.db, numbered([JSON.stringify(record)]));
+    expect(older).toMatchObject({ imported: 0, alreadyImported: 1 });
+    expect(await sessionCount(source.db)).toBe(sourceBefore);
+
+    // The copy in another database keeps the identity, so its re-export is recognised back home.
+    const elsewhere = await importLines(target.db, numbered([exported!]));
+    expect(elsewhere).toMatchObject({ imported: 1, alreadyImported: 0 });
+    const [copy] = await exportAll(target.db, { session_id: String(elsewhere.sessionIds[0]) });
+    const back = await importLines(source.db, numbered([copy!]));
+    expect(back).toMatchObject({ imported: 0, alreadyImported: 1 });
+    expect(await sessionCount(source.db)).toBe(sourceBefore);
+  });
+
   it.skipIf(skip)("reports malformed lines with their numbers and imports the rest", async () => {
     const record = JSON.parse(appendixLine) as Record<string, unknown>;
     const variant = (task: string) => JSON.stringify({ ...record, task });
@@ -126,6 +151,12 @@ describe.each(drivers)("import on $driver", ({ driver, skip }) => {
       record.session_metadata.atlas.status = value;
       return JSON.stringify(record);
     };
+    // Variants of one session: each gets an identity of its own, or the import would know them for one session.
+    const asAnotherSession = (line: string) => {
+      const record = JSON.parse(line) as JsonRecord;
+      record.session_metadata.atlas.session_uid = randomUUID();
+      return JSON.stringify(record);
+    };
     const lines = [
       whole!,
       capped!,
@@ -133,7 +164,8 @@ describe.each(drivers)("import on $driver", ({ driver, skip }) => {
       withEvents(whole!, (events) => events.filter((entry) => entry.event.seq !== 5)),
       withEvents(whole!, (events) => events.map((entry, index) => (index === 3 ? { ...entry, event: { note: "not ours" } } : entry))),
       status(whole!, "failed"),
-    ];
+    ].map((line, index) => (index === 0 ? line : asAnotherSession(line)));
+    const cappedVariant = lines[1]!;
     const fresh = await createTestDatabase(driver);
     try {
       const summary = await importLines(fresh.db, numbered(lines));
@@ -155,7 +187,7 @@ describe.each(drivers)("import on $driver", ({ driver, skip }) => {
       expect(rows.map((row) => row.lastSeq)).toEqual([long.events.length, long.events.length, 0, long.events.length, long.events.length, long.events.length]);
       // The capped record exports again as it was, but for the count of events its export left out (the copy has no more).
       const reexported = await exportAll(fresh.db, { session_id: String(summary.sessionIds[1]), trajectory_event_limit: "200" });
-      const cappedRecord = JSON.parse(capped!) as JsonRecord;
+      const cappedRecord = JSON.parse(cappedVariant) as JsonRecord;
       expect(cappedRecord.session_metadata.atlas.trajectory_events_truncated).toEqual({ kept: 200, total: long.events.length });
       delete cappedRecord.session_metadata.atlas.trajectory_events_truncated;
       const same = (line: string) => normaliseVolatile(line, { keepTimestamps: true });

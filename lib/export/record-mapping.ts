@@ -48,6 +48,8 @@ export function recordMapping(record: ImportRecord, lastSeq: number): { head: Om
     createdAt: timestamp(atlas?.created_at ?? sessionMetadata.created_at),
     configName: text(atlas?.config_name),
     configHash: text(atlas?.config_hash),
+    sourceUid: uuidOrNull(atlas?.session_uid),
+    sourceSessionId: integerOrNull(atlas?.session_id),
   };
   const session: RecordRows["session"] = {
     status: text(atlas?.status) ?? text(sessionMetadata.status)?.toLowerCase() ?? "succeeded",
@@ -199,3 +201,8 @@ function guidanceFor(notes: string[], attempts: RecordStepRows["attemptRows"]): 
   }));
 }
 
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function uuidOrNull(value: unknown): string | null {
+  return typeof value === "string" && UUID_PATTERN.test(value) ? value.toLowerCase() : null;
+}

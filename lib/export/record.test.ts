@@ -90,6 +90,7 @@ function appendixBundle(): SessionBundle {
   });
   const session: SessionRowForExport = {
     id: 7,
+    uid: "0b6f3c1e-8a4d-4c2b-9f1e-3d5a7b9c1e2f",
     task: "Report revenue",
     status: "succeeded",
     metadata: { source: "demo" },

@@ -197,6 +197,7 @@ function atlasSessionBlock(session: SessionRowForExport, bundle: SessionBundle, 
     schema_version: EXPORT_SCHEMA_VERSION,
     // The row's own values: an importer can tell them from same-named keys of the user's metadata.
     session_id: session.id,
+    session_uid: session.uid,
     status: session.status,
     created_at: pythonIsoTimestamp(session.createdAt),
     completed_at: session.completedAt === null ? null : pythonIsoTimestamp(session.completedAt),

@@ -145,7 +145,24 @@ describe.each(drivers)("export stream on $driver", ({ driver, skip }) => {
   it.skipIf(skip)("counts what an export would write", async () => {
     for (const input of [{}, { status: "failed" }, { limit: "2", offset: "1" }, { config: "finance" }, { session_id: [String(id("churn")), String(id("long"))], limit: "1" }]) {
       const { stats } = await run(input);
-      expect(await countSelection(database.db, exportFilters(input)), JSON.stringify(input)).toEqual({ sessions: stats.sessions, steps: stats.steps });
+      expect(await countSelection(database.db, exportFilters(input)), JSON.stringify(input)).toEqual({
+        sessions: stats.sessions,
+        steps: stats.steps,
+        lines: stats.lines,
+      });
     }
+  });
+
+  it.skipIf(skip)("counts the lines of the chosen format: sessions, steps or preference pairs", async () => {
+    for (const format of ["sessions", "steps", "pairs"]) {
+      for (const input of [{ format }, { format, status: "succeeded" }, { format, limit: "3" }]) {
+        const { lines } = await run(input);
+        expect((await countSelection(database.db, exportFilters(input))).lines, JSON.stringify(input)).toBe(lines.length);
+      }
+    }
+    // The seed set has retried steps: the pairs count is neither the sessions' nor the steps' count.
+    const pairs = (await countSelection(database.db, exportFilters({ format: "pairs" }))).lines;
+    expect(pairs).toBeGreaterThan(0);
+    expect(pairs).toBeLessThan((await countSelection(database.db, exportFilters({ format: "steps" }))).lines);
   });
 });

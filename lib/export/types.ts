@@ -11,6 +11,8 @@ import type { JsonObject } from "@/lib/trajectory";
  */
 export interface SessionRowForExport {
   id: number;
+  /** The session's identity across databases (sessions.uid): an import recognises its own exports by it. */
+  uid: string;
   task: string;
   status: string;
   metadata: unknown;
@@ -133,6 +135,8 @@ export interface SessionRecord extends JsonObject {
 export interface SelectionCount {
   sessions: number;
   steps: number;
+  /** The lines the chosen format writes: a line per session, per step, or per preference pair. */
+  lines: number;
 }
 
 /** Version of our additive fields (`session_metadata.atlas`, step `metadata.atlas`, attempt extras). */

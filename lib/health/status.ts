@@ -1,14 +1,11 @@
 import "server-only";
 import { getDatabase } from "@/lib/db/client";
 import { appliedMigrationCount, knownMigrations } from "@/lib/db/migrations";
+import { DatabaseLockedError } from "@/lib/db/drivers/folder-lock";
 import { errorMessage } from "@/lib/errors";
+import type { HealthReport } from "./api-types";
 
-export interface HealthReport {
-  status: "ok" | "degraded";
-  database:
-    | { ok: true; driver: string; location: string; migrations: { applied: number; available: number; pending: number } }
-    | { ok: false; error: string };
-}
+export type { HealthReport };
 
 export async function healthReport(): Promise<HealthReport> {
   try {
@@ -25,6 +22,6 @@ export async function healthReport(): Promise<HealthReport> {
       },
     };
   } catch (error) {
-    return { status: "degraded", database: { ok: false, error: errorMessage(error) } };
+    return { status: "degraded", database: { ok: false, error: errorMessage(error), heldByAnotherProcess: error instanceof DatabaseLockedError } };
   }
 }

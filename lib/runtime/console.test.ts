@@ -64,6 +64,8 @@ describe("console renderer", () => {
       finished(1, 1, false, 1234.5, LONG_GUIDANCE),
       { type: "attempt.started", actor: "student", stepId: 1, attempt: 2, guidance: [LONG_GUIDANCE], context: {} },
       finished(1, 2, true, 2345.67),
+      ...[0.2, 0.5, 0.8].map((temperature): EventInput => ({ type: "judge.sample", actor: "reward", stepId: 1, attempt: 2, judge: "process", temperature, sample: null, error: "unparsable" })),
+      { type: "arbiter.decision", actor: "reward", stepId: 1, attempt: 2, judge: "process", model: "big", score: 0.7, rationale: "r", principles: [], failed: false },
       { type: "step.started", actor: "student", stepId: 2, description: "synthesise findings", dependsOn: [1], tool: null, toolParams: null, level: 1 },
       { type: "attempt.started", actor: "student", stepId: 2, attempt: 1, guidance: [], context: {} },
       { ...(finished(2, 1, false, 0) as object), error: "adapter exploded", status: "error" } as EventInput,
@@ -82,7 +84,8 @@ describe("console renderer", () => {
       "Final Answer:",
       "  Summary: did it",
       "  Final Answer: 42",
-      "Summary | execution_mode=stepwise | total_runtime=0.0s | judge_calls=1",
+      // Every tier-1 sample and every arbiter call, counted apart (not one per judged attempt).
+      "Summary | execution_mode=stepwise | total_runtime=0.0s | judge_samples=3 | arbiter_calls=1",
       "  attempts: 1=2, 2=1",
     ]);
     expect(summary).toEqual(lines.slice(5));

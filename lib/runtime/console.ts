@@ -24,7 +24,8 @@ export function createConsoleRenderer(): ConsoleRenderer {
   /** Guidance shown to an attempt, keyed `step:attempt`: printed after that attempt's result line. */
   const guidanceForAttempt = new Map<string, string>();
   const attemptsByStep = new Map<number, number>();
-  let judgeCalls = 0;
+  let judgeSamples = 0;
+  let arbiterCalls = 0;
 
   const describe = (stepId: number | undefined) =>
     stepId === undefined ? "step" : (descriptions.get(stepId) ?? `step ${stepId}`);
@@ -33,7 +34,6 @@ export function createConsoleRenderer(): ConsoleRenderer {
     const stepId = event.stepId ?? 0;
     const attempt = event.attempt ?? 1;
     attemptsByStep.set(stepId, Math.max(attemptsByStep.get(stepId) ?? 0, attempt));
-    if (!event.rewardSkipped) judgeCalls += 1;
     const prefix = `STEP ${stepId}: ${describe(stepId)} | actor=student | attempt=${attempt}`;
     const lines: string[] = [];
     if (event.error !== null) {
@@ -72,7 +72,7 @@ export function createConsoleRenderer(): ConsoleRenderer {
     }
     lines.push("Final Answer:", ...indent(terminal.finalAnswer));
     lines.push(
-      `Summary | execution_mode=${terminal.executionMode ?? executionMode} | total_runtime=${seconds(terminal.durationMs)}s | judge_calls=${judgeCalls}`,
+      `Summary | execution_mode=${terminal.executionMode ?? executionMode} | total_runtime=${seconds(terminal.durationMs)}s | judge_samples=${judgeSamples} | arbiter_calls=${arbiterCalls}`,
     );
     const attempts = [...attemptsByStep].sort(([a], [b]) => a - b);
     if (attempts.length > 0) lines.push(`  attempts: ${attempts.map(([id, n]) => `${id}=${n}`).join(", ")}`);
@@ -101,6 +101,12 @@ export function createConsoleRenderer(): ConsoleRenderer {
       }
       case "attempt.finished":
         return onAttemptFinished(event);
+      case "judge.sample":
+        judgeSamples += 1;
+        return [];
+      case "arbiter.decision":
+        arbiterCalls += 1;
+        return [];
       case "session.completed":
         executionMode = event.executionMode;
         terminal = event;

@@ -139,6 +139,7 @@ export const ENV_VARIABLES = {
       "agent paths of saved and inline configs resolve against it",
   }),
   ATLAS_DEBUG: variable({ schema: flag(), default: "unset", description: "any value: the CLI prints the stack of an unexpected error" }),
+  NO_COLOR: variable({ schema: flag(), default: "unset", description: "any value: `atlas run` prints its live telemetry without colour" }),
   ATLAS_NO_SIGNAL_HANDLERS: variable({
     schema: z.string().optional().transform((value) => value === "1"),
     default: "unset",

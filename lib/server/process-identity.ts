@@ -25,3 +25,17 @@ export function processMayBeAlive(identity: string): boolean {
 export function isOnThisHost(identity: string): boolean {
   return identity.split(" ")[0] === hostname();
 }
+
+/** What this process is, for the messages of whoever finds it holding a resource (the embedded database). */
+export type ProcessRole = { kind: "dashboard"; url: string } | { kind: "cli"; command: string };
+
+// On globalThis: the bundler may load this module more than once in the dashboard process.
+const roleHolder = globalThis as unknown as { __atlasProcessRole?: ProcessRole };
+
+export function setProcessRole(role: ProcessRole): void {
+  roleHolder.__atlasProcessRole = role;
+}
+
+export function processRole(): ProcessRole | null {
+  return roleHolder.__atlasProcessRole ?? null;
+}

@@ -1,11 +1,15 @@
 import "server-only";
 // Importing the run manager opens nothing: the database opens on the first getDatabase() call.
 import { getRunManager } from "@/lib/runs/process";
+import { dashboardUrl } from "./dashboard-url";
+import { readEnv } from "./env";
+import { setProcessRole } from "./process-identity";
 import { installSignalHandlers } from "./shutdown";
 
 /** Everything the dashboard process does once at start-up. */
 export async function startServerProcess(): Promise<void> {
   installSignalHandlers();
+  setProcessRole({ kind: "dashboard", url: dashboardUrl(readEnv("HOST"), readEnv("PORT")) });
   // `next build` loads instrumentation too; it must not open the database.
   if (process.env.NEXT_PHASE === "phase-production-build") return;
   void recoverUnfinishedRuns();

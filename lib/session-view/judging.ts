@@ -57,6 +57,8 @@ export interface JudgePanelView {
   /** The reward was skipped (validation failed, non-ok status) or errored: why. */
   skippedReason: string | null;
   judging: boolean;
+  /** How the aggregate is computed from the judges: `(0.80×1 + 0.60×1) / 2 = 0.70`; null until it is known. */
+  aggregateFormula: string | null;
 }
 
 type Thresholds = SessionDetail["session"]["rim"];
@@ -77,12 +79,27 @@ export function buildJudgePanel(attempt: AttemptDetail, extras: AttemptExtras, r
     ),
   );
   const skippedReason = reward && finalJudges.length === 0 ? skipReason(reward, attempt) : null;
+  const aggregate = reward && !skippedReason ? reward.score : null;
   return {
     judges,
-    aggregate: reward && !skippedReason ? reward.score : null,
+    aggregate,
     skippedReason,
     judging: !reward && names.length > 0,
+    aggregateFormula: aggregate === null ? null : aggregateFormula(finalJudges, rim?.judgeWeights ?? {}, aggregate),
   };
+}
+
+/** The weighted mean the reward model takes of the judges' outcomes (weight 1 where the config names none). */
+export function aggregateFormula(judges: readonly { identifier: string; score: number }[], weights: Record<string, number>, aggregate: number): string {
+  if (judges.length === 0) return aggregate.toFixed(2);
+  const weightOf = (identifier: string) => weights[identifier] ?? 1;
+  const terms = judges.map((judge) => `${judge.score.toFixed(2)}×${formatWeight(weightOf(judge.identifier))}`);
+  const total = judges.reduce((sum, judge) => sum + weightOf(judge.identifier), 0);
+  return `(${terms.join(" + ")}) / ${formatWeight(total)} = ${aggregate.toFixed(2)}`;
+}
+
+function formatWeight(weight: number): string {
+  return Number.isInteger(weight) ? String(weight) : String(Number(weight.toFixed(3)));
 }
 
 /** The reward breakdown inside an attempt's evaluation, if it has one yet. */

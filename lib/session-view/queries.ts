@@ -174,6 +174,22 @@ export function launchConfigsQuery() {
   });
 }
 
+/**
+ * The session a "Run again" link names (`/runs/new?session=ID`): its task and config fill the form.
+ * The task travels by id, never in the URL, where a long one overflows the request header limit.
+ */
+export function launchSourceQuery(sessionId: number) {
+  return queryOptions({
+    queryKey: ["launch-source", sessionId] as const,
+    queryFn: async () => {
+      const detail = await fetchJson<SessionDetail>(sessionPageSnapshotPath(sessionId));
+      return { task: detail.session.task, configName: detail.session.configName };
+    },
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: false,
+  });
+}
+
 export function launchConfigQuery(name: string) {
   return queryOptions({
     queryKey: launchConfigKeys.detail(name),

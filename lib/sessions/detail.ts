@@ -1,4 +1,5 @@
 import "server-only";
+import { activeJudges } from "@/lib/reward/judges";
 import { parseConfigText } from "@/lib/config";
 import { getSessionById } from "@/lib/db/queries/sessions";
 import { getSessionDetailRows, getStepRows, type StepRows, type StepRowsOptions } from "@/lib/db/queries/session-views";
@@ -62,6 +63,7 @@ function rimThresholds(yaml: string | null): SessionDetail["session"]["rim"] {
     varianceThreshold: parsed.config.rim.variance_threshold,
     uncertaintyThreshold: parsed.config.rim.uncertainty_threshold,
     retryThreshold: parsed.config.orchestration.retry_threshold,
+    judgeWeights: Object.fromEntries(activeJudges(parsed.config.rim).map((judge) => [judge.identifier, judge.weight])),
   };
 }
 

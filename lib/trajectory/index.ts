@@ -12,3 +12,4 @@ export * from "./session-state";
 export * from "./session-totals";
 export * from "./status";
 export * from "./usage";
+export * from "./session-reward";

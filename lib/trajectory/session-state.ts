@@ -82,7 +82,13 @@ export const SessionDetailSchema = z.object({
     lastSeq: z.number().int(),
     /** Thresholds of the config the session ran with, for the judge panel (null for imports). */
     rim: z
-      .object({ varianceThreshold: z.number(), uncertaintyThreshold: z.number(), retryThreshold: z.number() })
+      .object({
+        varianceThreshold: z.number(),
+        uncertaintyThreshold: z.number(),
+        retryThreshold: z.number(),
+        /** Each active judge's weight in a step's aggregate (a weighted mean). */
+        judgeWeights: z.record(z.string(), z.number()).optional(),
+      })
       .nullable(),
   }),
   plan: z

@@ -8,7 +8,7 @@ export default function NewRunPage() {
   return (
     <>
       <PageHeader title="Launch a run" description="Pick a config, describe the task, and watch it live." />
-      {/* The form reads ?config= and ?task= (re-launch links): useSearchParams needs a Suspense boundary. */}
+      {/* The form reads ?session= (re-launch links), ?config= and ?task=: useSearchParams needs a Suspense boundary. */}
       <Suspense fallback={<p className="text-sm text-slate-500">Loading…</p>}>
         <LaunchForm />
       </Suspense>

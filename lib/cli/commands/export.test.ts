@@ -4,7 +4,14 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { openMigratedDatabase } from "@/lib/db/open";
+import type { DatabaseHandle } from "@/lib/db/types";
+import { exportFilters } from "@/lib/export/filters";
+import { exportCount, exportDownload } from "@/lib/export/http";
+import { exportChunks } from "@/lib/export/stream";
+import { setProcessRole } from "@/lib/server/process-identity";
 import { createTestDatabase, postgresUnavailableReason, type TestDatabase } from "@/lib/db/testing/databases";
 import { seedSet, type SeededSession } from "@/lib/export/testing/seed-set";
 import type { CommandIO } from "../io";
@@ -142,6 +149,13 @@ describe.skipIf(postgresSkip)("atlas export / atlas import (postgres)", () => {
     }
   });
 
+  it("says 1 session, not 1 sessions", async () => {
+    const churn = seeded.get("churn")!.sessionId;
+    const result = await cli(withDb("export", "--output", "one.jsonl", "--session-id", String(churn)));
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^exported 1 session \(\d+ steps?\)…\nINFO Completed export of 1 session \(\d+ steps?\)\.\n$/);
+  });
+
   it("runs as the real `atlas` binary and streams to a pipe", async () => {
     const { stdout, stderr } = await run(
       process.execPath,
@@ -175,5 +189,60 @@ describe("atlas export from the embedded database", () => {
     expect(code).toBe(0);
     expect(readFileSync(path.join(folder, "x.jsonl"), "utf8").trimEnd().split("\n")).toHaveLength(11);
     expect(capture.stderr()).toContain("INFO Completed export of 7 sessions (11 steps).");
+  });
+});
+
+describe("atlas export while the dashboard holds the embedded database", () => {
+  let folder: string;
+  let dashboard: DatabaseHandle;
+  let server: Server;
+  let url: string;
+
+  beforeAll(async () => {
+    folder = mkdtempSync(path.join(os.tmpdir(), "atlas-export-dashboard-"));
+    server = createServer((request, response) => void answerExport(request, response));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // The lock names the dashboard and where it answers, as `atlas serve` writes it.
+    setProcessRole({ kind: "dashboard", url });
+    dashboard = await openMigratedDatabase({ driver: "pglite", dataDir: path.join(folder, "pgdata") });
+    await seedSet(dashboard.db);
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server?.close(resolve));
+    await dashboard?.close();
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  });
+
+  /** The dashboard's two export routes over its open database (a plain HTTP server in front of the same handlers). */
+  async function answerExport(request: IncomingMessage, response: ServerResponse) {
+    const webRequest = new Request(`${url}${request.url}`);
+    const answer = new URL(webRequest.url).pathname === "/api/export/count"
+      ? Response.json(await exportCount(dashboard.db, webRequest))
+      : exportDownload(dashboard.db, webRequest);
+    response.writeHead(answer.status, Object.fromEntries(answer.headers));
+    for await (const chunk of answer.body!) response.write(chunk);
+    response.end();
+  }
+
+  it("exports through the dashboard's API with the same filters, and says so", async () => {
+    const direct: string[] = [];
+    for await (const chunk of exportChunks(dashboard.db, exportFilters({ status: "succeeded", format: "steps" }))) direct.push(chunk);
+    const capture = captureIO({ ATLAS_DATA_DIR: path.join(folder, "pgdata") }, folder);
+    const code = await main(["export", "--output", "steps.jsonl", "--status", "succeeded", "--format", "steps"], capture.io);
+    expect(capture.stderr()).toContain(`INFO The dashboard at ${url} holds the embedded database: exporting through its API.`);
+    expect(code).toBe(0);
+    expect(readFileSync(path.join(folder, "steps.jsonl"), "utf8")).toBe(direct.join(""));
+    expect(capture.stderr()).toContain("INFO Completed export of 5 sessions (9 steps).");
+    expect(capture.stderr()).toContain(`INFO Wrote ${direct.join("").trimEnd().split("\n").length} step lines.`);
+  });
+
+  it("names the dashboard when a run cannot take the database", async () => {
+    const capture = captureIO({ ATLAS_DATA_DIR: path.join(folder, "pgdata") }, repoRoot);
+    const code = await main(["run", "--config", "configs/examples/demo_offline.yaml", "--task", "t"], capture.io);
+    expect(code).toBe(1);
+    expect(capture.stderr()).toContain(`is in use by process ${process.pid} (this process)`);
+    expect(capture.stderr()).toContain(`launch the run from the dashboard (${url}/runs/new)`);
+    expect(capture.stderr()).toMatch(/--no-store .*DATABASE_URL/);
   });
 });

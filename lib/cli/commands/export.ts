@@ -1,10 +1,13 @@
+import { DatabaseLockedError } from "@/lib/db/drivers/folder-lock";
 import { openMigratedDatabase } from "@/lib/db/open";
-import { resolveDatabaseTarget } from "@/lib/db/target";
+import { resolveDatabaseTarget, type DatabaseTarget } from "@/lib/db/target";
+import type { DatabaseHandle } from "@/lib/db/types";
 import { ExportFiltersSchema, type ExportFilters } from "@/lib/export/filters";
 import { emptyStats, exportChunks, type ExportStats } from "@/lib/export/stream";
 import { resolveOutputPath, writeLinesAtomically } from "@/lib/export/write-file";
 import { parseCommandArgs } from "../args";
 import { UsageError, type Command, type CommandIO } from "../io";
+import { exportChunksThroughDashboard } from "./export-through-dashboard";
 
 const OPTIONS = {
   output: { type: "string" },
@@ -43,36 +46,52 @@ const FLAG_TO_FILTER = {
 export const exportCommand: Command = async (args, io) => {
   const { values } = parseCommandArgs(args, OPTIONS);
   if (!values.output) throw new UsageError("--output is required (a file path, or - for standard output)");
-  const filters = parseFilters(values);
+  const { filters, query } = parseFilters(values);
   const log = logger(io, values.quiet);
   const target = resolveDatabaseTarget(io.env, values["database-url"]);
-  const handle = await openMigratedDatabase(target);
+  const handle = await openUnlessDashboardHolds(target);
   const abort = new AbortController();
   const stopOnSignal = () => abort.abort(new Error("export interrupted"));
   process.once("SIGINT", stopOnSignal);
   process.once("SIGTERM", stopOnSignal);
   const stats = emptyStats();
   try {
-    const chunks = exportChunks(handle.db, filters, {
-      stats,
-      signal: abort.signal,
-      onBatch: (progress) => log.progress(`exported ${count(progress.sessions)} sessions (${count(progress.steps)} steps)…`),
-    });
+    let chunks: AsyncIterable<string>;
+    if ("dashboardUrl" in handle) {
+      log.info(`The dashboard at ${handle.dashboardUrl} holds the embedded database: exporting through its API.`);
+      chunks = await exportChunksThroughDashboard({ url: handle.dashboardUrl, query, io, signal: abort.signal }, stats);
+    } else {
+      chunks = exportChunks(handle.db, filters, {
+        stats,
+        signal: abort.signal,
+        onBatch: (progress) => log.progress(`exported ${counted(progress.sessions, "session")} (${counted(progress.steps, "step")})…`),
+      });
+    }
     if (values.output === "-") await writeToStdout(io, chunks);
     else await writeLinesAtomically(resolveOutputPath(values.output, io.cwd, io.env.HOME), chunks);
   } finally {
     process.off("SIGINT", stopOnSignal);
     process.off("SIGTERM", stopOnSignal);
-    await handle.close();
+    if ("close" in handle) await handle.close();
   }
   return report(log, stats, filters);
 };
 
-function parseFilters(values: Record<string, unknown>): ExportFilters {
+/** A read-only command need not wait for the dashboard: when it holds the embedded database, its API answers. */
+async function openUnlessDashboardHolds(target: DatabaseTarget): Promise<DatabaseHandle | { dashboardUrl: string }> {
+  try {
+    return await openMigratedDatabase(target);
+  } catch (error) {
+    if (error instanceof DatabaseLockedError && error.holder.role?.kind === "dashboard") return { dashboardUrl: error.holder.role.url };
+    throw error;
+  }
+}
+
+function parseFilters(values: Record<string, unknown>): { filters: ExportFilters; query: Record<string, unknown> } {
   const input: Record<string, unknown> = {};
   for (const [flag, key] of Object.entries(FLAG_TO_FILTER)) if (values[flag] !== undefined) input[key] = values[flag];
   const parsed = ExportFiltersSchema.safeParse(input);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return { filters: parsed.data, query: input };
   const flagOf = Object.fromEntries(Object.entries(FLAG_TO_FILTER).map(([flag, key]) => [key, flag]));
   const problems = parsed.error.issues.map((issue) => {
     const key = String(issue.path[0] ?? "");
@@ -86,7 +105,7 @@ function report(log: Logger, stats: ExportStats, filters: ExportFilters): number
     log.warning("No sessions were exported. Verify your filters and database contents.");
     return 1;
   }
-  log.info(`Completed export of ${stats.sessions} sessions (${stats.steps} steps).`);
+  log.info(`Completed export of ${counted(stats.sessions, "session")} (${counted(stats.steps, "step")}).`);
   if (filters.format === "sessions") return 0;
   if (stats.lines === 0) {
     const what = filters.format === "pairs" ? "no step was retried and then accepted" : "the sessions have no steps";
@@ -118,6 +137,10 @@ function logger(io: CommandIO, quiet: boolean | undefined): Logger {
 
 function count(value: number): string {
   return value.toLocaleString("en-US");
+}
+
+function counted(value: number, noun: string): string {
+  return `${count(value)} ${noun}${value === 1 ? "" : "s"}`;
 }
 
 /**

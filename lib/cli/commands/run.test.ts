@@ -2,6 +2,10 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { asc, eq } from "drizzle-orm";
+import { contentHash } from "@/lib/configs/hash";
+import { openPglite } from "@/lib/db/drivers/pglite";
+import { configVersions, sessions } from "@/lib/db/schema";
 import type { RunResult } from "@/lib/runtime/types";
 import { main } from "../main";
 import { captureIO as captureCommandIO } from "../testing";
@@ -44,7 +48,7 @@ describe("atlas run", () => {
       '  3. Draft a recommendation for "Plan a team offsite" that builds on the facts and the trade-offs',
     ]);
     expect(lines).toContain("Final Answer:");
-    expect(lines).toContainEqual(expect.stringMatching(/^Summary \| execution_mode=stepwise \| total_runtime=\d+\.\ds \| judge_calls=3$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^Summary \| execution_mode=stepwise \| total_runtime=\d+\.\ds \| judge_samples=\d+ \| arbiter_calls=\d+$/));
     expect(lines).toContain("  attempts: 1=2, 2=1, 3=1");
     expect(capture.stderr()).toBe("");
   });
@@ -68,6 +72,36 @@ describe("atlas run", () => {
     const code = await main(["run", "--config", DEMO, "--task", "Plan a team offsite", "--no-stream"], capture.io);
     expect(code).toBe(0);
     expect(capture.stdout()).toMatch(/\nSession \d+ stored \(status succeeded\)\.\n$/);
+  });
+
+  it("pins the config file's text as a version, so the session links to a config that exists", async () => {
+    const dataDir = path.join(scratch, "pinned-db");
+    const file = path.join(scratch, "My Offsite.yaml");
+    const demo = await readFile(path.join(REPO, DEMO), "utf8");
+    await writeFile(file, demo.replace("module: ./agents/demo_agent.mjs", `module: ${path.join(REPO, "configs/examples/agents/demo_agent.mjs")}`));
+    for (const config of [file, file, DEMO]) {
+      const capture = captureIO({ ATLAS_DATA_DIR: dataDir });
+      expect(await main(["run", "--config", config, "--task", "Plan a team offsite", "--no-stream"], capture.io)).toBe(0);
+    }
+    const handle = await openPglite(dataDir);
+    try {
+      const rows = await handle.db
+        .select({ id: sessions.id, configName: sessions.configName, configHash: sessions.configHash, version: configVersions.version, yaml: configVersions.yaml })
+        .from(sessions)
+        .leftJoin(configVersions, eq(configVersions.id, sessions.configVersionId))
+        .orderBy(asc(sessions.id));
+      const fileText = await readFile(file, "utf8");
+      expect(rows.map(({ configName, version }) => ({ configName, version }))).toEqual([
+        { configName: "my-offsite", version: 1 },
+        { configName: "my-offsite", version: 1 },
+        { configName: "examples/demo_offline", version: 1 },
+      ]);
+      expect(rows[0]!.yaml).toBe(fileText);
+      expect(rows[0]!.configHash).toBe(contentHash(fileText));
+      expect(rows[2]!.yaml).toBe(demo);
+    } finally {
+      await handle.close();
+    }
   });
 
   it("reports config issues as FILE:LINE:COL path: message and exits 1", async () => {

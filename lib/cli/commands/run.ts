@@ -1,21 +1,27 @@
 /**
  * `atlas run --config FILE --task TEXT [--stream|--no-stream] [--json] [--metadata JSON] [--no-store]`
  *
- * Runs one task and prints the terminal telemetry (live when streaming, which is the
- * default on a TTY; otherwise only the final summary). `--json` prints the RunResult on stdout and
- * moves the telemetry to stderr. Exit code 0 when the session succeeded, 1 otherwise.
+ * Runs one task. On a terminal it prints the live view (../telemetry/live-printer.ts: planning, review,
+ * attempts, judges, reward, the session's dashboard URL; colour unless NO_COLOR); `--stream` to a pipe
+ * prints the compact `STEP n:` lines, and `--no-stream` only the final summary. `--json` prints the
+ * RunResult on stdout and moves the telemetry to stderr. Exit code 0 when the session succeeded, 1 otherwise.
  */
 import path from "node:path";
 import { loadConfigFile } from "@/lib/config/load-file";
 import { cancelRun, runTask } from "@/lib/compose";
+import { pinConfigFile } from "@/lib/configs/file-configs";
 import { openMigratedDatabase } from "@/lib/db/open";
+import { databaseSessionStore } from "@/lib/db/session-store";
 import { resolveDatabaseTarget } from "@/lib/db/target";
 import type { DatabaseHandle } from "@/lib/db/types";
 import { formatIssue } from "@/lib/errors";
 import { createConsoleRenderer } from "@/lib/runtime/console";
 import { assertApiKeysPresent } from "@/lib/runs/secrets";
+import { dashboardUrl } from "@/lib/server/dashboard-url";
+import { readEnv } from "@/lib/server/env";
 import { parseCommandArgs } from "../args";
 import { UsageError, type Command } from "../io";
+import { createLivePrinter } from "../telemetry/live-printer";
 
 export const runCommand: Command = async (args, io) => {
   const { values } = parseCommandArgs(args, {
@@ -42,6 +48,8 @@ export const runCommand: Command = async (args, io) => {
   const telemetry = values.json ? io.stderr : io.stdout;
   const streaming = values.stream ?? io.isTTY;
   const renderer = createConsoleRenderer();
+  // A person watching a terminal gets the live view; a pipe (or --json) keeps the compact STEP lines.
+  const live = streaming && io.isTTY && !values.json ? createLivePrinter({ colour: !readEnv("NO_COLOR", io.env) }) : null;
   const print = (lines: string[]) => {
     for (const line of lines) telemetry(`${line}\n`);
   };
@@ -53,21 +61,26 @@ export const runCommand: Command = async (args, io) => {
   let database: DatabaseHandle | null = null;
   try {
     if (values.store !== false) database = await openMigratedDatabase(resolveDatabaseTarget(io.env));
+    // The session links to the exact text it ran with, as a dashboard run does.
+    const pinned = database && loaded.text !== null ? await pinConfigFile(database.db, configPath, loaded.text) : null;
     const result = await runTask({
       task: values.task,
       config: loaded.config,
       configPath,
-      store: database ? { database: database.db } : "none",
+      store: database ? databaseSessionStore(database.db, { configVersionId: pinned?.versionId ?? null }) : "none",
+      ...(pinned ? { configName: pinned.name, configHash: pinned.hash } : {}),
       signal: controller.signal,
       env: io.env as NodeJS.ProcessEnv,
       ...(sessionMetadata ? { sessionMetadata } : {}),
       onEvent: (event) => {
         const lines = renderer.render(event);
-        if (streaming) print(lines);
+        if (live) print(live.render(event));
+        else if (streaming) print(lines);
       },
     });
     if (!streaming) print(renderer.summary());
-    if (result.sessionId !== null) telemetry(`Session ${result.sessionId} stored (status ${result.status}).\n`);
+    if (live) print(live.footer(result.sessionId, dashboardUrl(readEnv("HOST", io.env), readEnv("PORT", io.env))));
+    else if (result.sessionId !== null) telemetry(`Session ${result.sessionId} stored (status ${result.status}).\n`);
     if (values.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
     return result.status === "succeeded" ? 0 : 1;
   } finally {

@@ -29,7 +29,8 @@ export const serveCommand: Command = async (_args, io) => {
   }
   io.stderr(`Atlas dashboard on http://${host.includes(":") ? `[${host}]` : host}:${port}\n`);
   // Next must not exit on its own at SIGTERM: our shutdown hooks close the embedded database first.
-  return runNode([nextBin, "start", "-H", host, "-p", port], io, { NEXT_MANUAL_SIG_HANDLE: "true" });
+  // HOST/PORT go along so the dashboard can name its own address (in the embedded database's lock).
+  return runNode([nextBin, "start", "-H", host, "-p", port], io, { NEXT_MANUAL_SIG_HANDLE: "true", HOST: host, PORT: port });
 };
 
 export function needsBuild(root: string): boolean {

@@ -5,6 +5,7 @@
  * same page as objects.
  */
 import "server-only";
+import { FINAL_REWARD_STATUSES } from "@/lib/trajectory";
 import { sql, type SQL } from "drizzle-orm";
 import type { ExportFilters } from "@/lib/export/filters";
 import type {
@@ -45,7 +46,10 @@ export function selectionWhere(filters: SelectionFilters, ids?: readonly number[
   if (filters.since) conditions.push(sql`s.created_at >= ${filters.since}::timestamptz`);
   if (filters.until) conditions.push(sql`s.created_at < ${filters.until}::timestamptz`);
   // The column is `real`: compare in `real`, or 0.7 stored would fail `>= 0.7`.
-  if (filters.minReward !== undefined) conditions.push(sql`s.reward_score >= ${filters.minReward}::real`);
+  if (filters.minReward !== undefined) {
+    // A session reward only: a running or stopped session's partial mean does not pass a reward filter.
+    conditions.push(sql`s.status in (${inList([...FINAL_REWARD_STATUSES])}) and s.reward_score >= ${filters.minReward}::real`);
+  }
   if (filters.configName) conditions.push(sql`s.config_name = ${filters.configName}`);
   if (filters.q) conditions.push(sql`s.task ilike ${`%${escapeLike(filters.q)}%`}`);
   return sql.join(conditions, sql` and `);
@@ -89,7 +93,7 @@ export async function selectSessionPage(db: Queryable, request: SessionPageReque
   // The page is picked first; its plans are joined and its JSON printed for those rows only.
   const rows = await queryRows<SessionRowForExport & Record<string, unknown>>(
     db,
-    sql`select s.id, s.task, s.status, s.metadata::text as metadata, s.final_answer as "finalAnswer", s.error,
+    sql`select s.id, s.uid::text as uid, s.task, s.status, s.metadata::text as metadata, s.final_answer as "finalAnswer", s.error,
           s.execution_mode as "executionMode", s.config_name as "configName", s.config_hash as "configHash",
           ${isoUtc(sql`s.created_at`)} as "createdAt", ${isoUtc(sql`s.started_at`)} as "startedAt",
           ${isoUtc(sql`s.completed_at`)} as "completedAt", s.duration_ms as "durationMs",
@@ -177,16 +181,33 @@ export async function selectPageRows(db: Queryable, ids: readonly number[], even
 /** How many sessions (and their recorded steps) an export with these filters would write. */
 export async function countSelection(db: Queryable, filters: ExportFilters): Promise<SelectionCount> {
   const limit = filters.limit === undefined ? sql`` : sql`limit ${filters.limit}`;
-  const [row] = await queryRows<{ sessions: number | string; steps: number | string | null }>(
+  const pairs = filters.format === "pairs" ? sql`(select count(*) from step_results r where r.session_id = s.id and ${PAIRED_STEP})` : sql`0`;
+  const [row] = await queryRows<{ sessions: number | string; steps: number | string | null; pairs: number | string | null }>(
     db,
-    sql`select count(*) as sessions, coalesce(sum(picked.steps), 0) as steps from (
-          select (select count(*) from step_results r where r.session_id = s.id) as steps
+    sql`select count(*) as sessions, coalesce(sum(picked.steps), 0) as steps, coalesce(sum(picked.pairs), 0) as pairs from (
+          select (select count(*) from step_results r where r.session_id = s.id) as steps, ${pairs} as pairs
           from sessions s where ${selectionWhere(filters)}
           order by ${selectionOrder(filters)} ${limit} offset ${filters.offset}
         ) picked`,
   );
-  return { sessions: Number(row?.sessions ?? 0), steps: Number(row?.steps ?? 0) };
+  const sessions = Number(row?.sessions ?? 0);
+  const steps = Number(row?.steps ?? 0);
+  const lines = filters.format === "sessions" ? sessions : filters.format === "steps" ? steps : Number(row?.pairs ?? 0);
+  return { sessions, steps, lines };
 }
+
+/**
+ * A step the pairs format writes a line for (lib/export/training.ts `preferencePairs`): its last attempt was
+ * accepted (an attempt without an outcome, from an upstream record: validated) after a rejected one.
+ */
+const PAIRED_STEP = sql`exists (
+    select 1 from step_attempts last
+     where last.session_id = r.session_id and last.step_id = r.step_id
+       and last.attempt = (select max(a.attempt) from step_attempts a where a.session_id = r.session_id and a.step_id = r.step_id)
+       and coalesce(last.outcome = 'accepted', (coalesce(last.evaluation, r.evaluation) -> 'validation' ->> 'valid') = 'true')
+       and exists (select 1 from step_attempts early
+                    where early.session_id = r.session_id and early.step_id = r.step_id and early.attempt < last.attempt
+                      and (early.outcome is null or early.outcome = 'retry')))`;
 
 function numberOrNull(value: unknown): number | null {
   return value === null || value === undefined ? null : Number(value);

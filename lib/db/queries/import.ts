@@ -5,7 +5,7 @@
  * (the upstream SDK's format, or ours with an incomplete log) is stored as the rows it states.
  */
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { isJsonObject, type JsonObject, type TrajectoryEvent } from "@/lib/trajectory";
 import { guidanceNotes, plans, sessions, stepAttempts, stepResults, trajectoryEvents } from "../schema";
 import type { AtlasDb, Queryable } from "../types";
@@ -20,6 +20,13 @@ export interface ImportedSessionHead {
   createdAt: string | null;
   configName: string | null;
   configHash: string | null;
+  /**
+   * The exported session's identity (`atlas.session_uid`): the imported copy keeps it, so a record
+   * whose session is already in this database (run here, or imported before) is recognised.
+   */
+  sourceUid: string | null;
+  /** `atlas.session_id` of an export without a uid: the same id, creation time and task here is the same session. */
+  sourceSessionId: number | null;
 }
 
 /** The session columns events would set, as a record states them. */
@@ -94,9 +101,10 @@ export type ImportWrite =
   | { kind: "replay"; head: ImportedSessionHead; status: string; events: TrajectoryEvent[] }
   | { kind: "rows"; head: ImportedSessionHead; rows: RecordRows; events: ImportedEventRow[] };
 
-/** Writes one record in one transaction; null when its import key is already present. */
+/** Writes one record in one transaction; null when its import key or its source session is already present. */
 export async function storeImportedSession(db: AtlasDb, write: ImportWrite): Promise<number | null> {
   return db.transaction(async (tx) => {
+    if (await sourceSessionPresent(tx, write.head)) return null;
     const columns = write.kind === "rows" ? write.rows.session : { status: write.status };
     const sessionId = await insertSessionRow(tx, write.head, columns);
     if (sessionId === null) return null;
@@ -115,21 +123,43 @@ async function insertSessionRow(
   head: ImportedSessionHead,
   columns: Partial<RecordSessionColumns> & { status: string },
 ): Promise<number | null> {
-  const { importKey, createdAt, ...values } = head;
+  const { importKey, createdAt, sourceUid, sourceSessionId: _sourceSessionId, ...values } = head;
   const [inserted] = await db
     .insert(sessions)
     .values({
       ...values,
       ...columns,
+      ...(sourceUid ? { uid: sourceUid } : {}),
       createdAt: createdAt ? sql`${createdAt}::timestamptz` : sql`now()`,
       completedAt: at(columns.completedAt ?? null),
       startedAt: at(columns.startedAt ?? null),
       source: "import",
       importKey,
     })
-    .onConflictDoNothing({ target: sessions.importKey })
+    // Either key: the same record (import_key) or the same source session (uid).
+    .onConflictDoNothing()
     .returning({ id: sessions.id });
   return inserted?.id ?? null;
+}
+
+/** An export of a session of this very database: by its uid, or (older exports) its id, creation time and task. */
+async function sourceSessionPresent(db: Queryable, head: ImportedSessionHead): Promise<boolean> {
+  if (head.sourceUid) {
+    const [row] = await db.select({ id: sessions.id }).from(sessions).where(eq(sessions.uid, head.sourceUid));
+    return row !== undefined;
+  }
+  if (head.sourceSessionId === null || head.createdAt === null) return false;
+  const [row] = await db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(
+      and(
+        eq(sessions.id, head.sourceSessionId),
+        eq(sessions.task, head.task),
+        sql`date_trunc('milliseconds', ${sessions.createdAt}) = date_trunc('milliseconds', ${head.createdAt}::timestamptz)`,
+      ),
+    );
+  return row !== undefined;
 }
 
 async function insertRecordRows(db: Queryable, sessionId: number, rows: RecordRows): Promise<void> {

@@ -5,7 +5,7 @@
 import "server-only";
 import { and, asc, eq, getTableColumns, gt, gte, ilike, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
-import { TERMINAL_EVENT_TYPES, type TrajectoryEvent } from "@/lib/trajectory";
+import { FINAL_REWARD_STATUSES, TERMINAL_EVENT_TYPES, type TrajectoryEvent } from "@/lib/trajectory";
 import {
   configVersions,
   guidanceNotes,
@@ -84,6 +84,8 @@ function listConditions(filter: SessionListFilter): SQL[] {
   if (filter.configName !== undefined) conditions.push(eq(sessions.configName, filter.configName));
   if (filter.createdFrom) conditions.push(gte(sessions.createdAt, filter.createdFrom));
   if (filter.createdBefore) conditions.push(lt(sessions.createdAt, filter.createdBefore));
+  // Only a session reward is filtered on: a running or stopped session's partial mean is not one.
+  if (filter.minReward !== undefined || filter.maxReward !== undefined) conditions.push(inArray(sessions.status, [...FINAL_REWARD_STATUSES]));
   if (filter.minReward !== undefined) conditions.push(gte(sessions.rewardScore, filter.minReward));
   if (filter.maxReward !== undefined) conditions.push(lte(sessions.rewardScore, filter.maxReward));
   if (filter.taskContains) conditions.push(ilike(sessions.task, `%${escapeLike(filter.taskContains)}%`));
@@ -224,7 +226,7 @@ export async function dailySessionSeries(db: Queryable, since: Date): Promise<Da
     db,
     sql`select to_char(date_trunc('day', ${sessions.createdAt} at time zone 'UTC'), 'YYYY-MM-DD') as day,
                count(*)::int as sessions,
-               avg(${sessions.rewardScore})::float8 as mean_reward,
+               avg(${sessions.rewardScore}) filter (where ${inArray(sessions.status, [...FINAL_REWARD_STATUSES])})::float8 as mean_reward,
                coalesce(sum(${sessions.costUsd}), 0)::float8 as cost_usd
           from ${sessions}
          where ${sessions.createdAt} >= ${since.toISOString()}::timestamptz
