@@ -195,3 +195,64 @@ export type GuidanceNoteRow = typeof guidanceNotes.$inferSelect;
 export type TrajectoryEventRow = typeof trajectoryEvents.$inferSelect;
 export type ConfigRow = typeof configs.$inferSelect;
 export type ConfigVersionRow = typeof configVersions.$inferSelect;
+
+// ── Review (issue 13): review status with its history, human labels ────────────────────────────────
+// Review and label writes never touch the recorded events or the tables projected from them.
+
+/** A session without a row is `pending` and not gated. */
+export const sessionReviews = pgTable(
+  "session_reviews",
+  {
+    sessionId: integer("session_id")
+      .primaryKey()
+      .references(() => sessions.id, { onDelete: "cascade" }),
+    status: text("status").notNull().default("pending"),
+    /** Review statuses a default export includes (the session's `runtime_safety.review`); null: not gated. */
+    exportStatuses: jsonb("export_statuses").$type<string[]>(),
+    /** The drift check of the session's reward against the recent sessions of its config. */
+    drift: jsonb("drift").$type<Record<string, unknown>>(),
+    driftFlagged: boolean("drift_flagged").notNull().default(false),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index("session_reviews_status_idx").on(table.status)],
+);
+
+/** Every review status change: who, when, why. Append-only. */
+export const reviewHistory = pgTable(
+  "review_history",
+  {
+    id: serial("id").primaryKey(),
+    sessionId: integer("session_id")
+      .notNull()
+      .references(() => sessions.id, { onDelete: "cascade" }),
+    status: text("status").notNull(),
+    previousStatus: text("previous_status").notNull(),
+    reviewer: text("reviewer").notNull(),
+    note: text("note"),
+    createdAt: createdAt(),
+  },
+  (table) => [index("review_history_session_idx").on(table.sessionId, table.id)],
+);
+
+/** A human's label on a session (step_id null) or one step. Append-only: the newest label of a target counts. */
+export const humanLabels = pgTable(
+  "human_labels",
+  {
+    id: serial("id").primaryKey(),
+    sessionId: integer("session_id")
+      .notNull()
+      .references(() => sessions.id, { onDelete: "cascade" }),
+    stepId: integer("step_id"),
+    score: real("score"),
+    verdict: text("verdict"),
+    preferredAttempt: integer("preferred_attempt"),
+    note: text("note"),
+    labeler: text("labeler").notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index("human_labels_session_idx").on(table.sessionId, table.stepId, table.id)],
+);
+
+export type SessionReviewRow = typeof sessionReviews.$inferSelect;
+export type ReviewHistoryRow = typeof reviewHistory.$inferSelect;
+export type HumanLabelRow = typeof humanLabels.$inferSelect;
