@@ -1,0 +1,75 @@
+/**
+ * The HTTP contract of review and labels (README "HTTP API"), shared by the routes, the CLI and the browser.
+ * Browser-safe: zod only. Users script against it: change it only additively.
+ */
+import { z } from "zod";
+import { REVIEW_STATUSES, ReviewStatusSchema, type ReviewStatus } from "@/lib/config/runtime-safety-schema";
+
+export { REVIEW_STATUSES, ReviewStatusSchema, type ReviewStatus };
+
+const note = z.string().trim().max(4000, "note must be at most 4,000 characters");
+
+export const ReviewRequestSchema = z.strictObject({
+  status: ReviewStatusSchema,
+  note: note.optional(),
+  /** Who reviews; the web page leaves it out and is recorded as "web". */
+  reviewer: z.string().trim().min(1).max(200).optional(),
+});
+export type ReviewRequest = z.infer<typeof ReviewRequestSchema>;
+
+export const ReviewHistoryEntrySchema = z.object({
+  status: ReviewStatusSchema,
+  previousStatus: ReviewStatusSchema,
+  reviewer: z.string(),
+  note: z.string().nullable(),
+  at: z.string(),
+});
+export type ReviewHistoryEntry = z.infer<typeof ReviewHistoryEntrySchema>;
+
+export const ReviewResponseSchema = z.object({
+  sessionId: z.number().int(),
+  reviewStatus: ReviewStatusSchema,
+  driftFlagged: z.boolean(),
+  drift: z.record(z.string(), z.unknown()).nullable(),
+  history: z.array(ReviewHistoryEntrySchema),
+});
+export type ReviewResponse = z.infer<typeof ReviewResponseSchema>;
+
+export const LABEL_VERDICTS = ["good", "bad"] as const;
+
+export const LabelRequestSchema = z
+  .strictObject({
+    stepId: z.number().int().positive().optional(),
+    score: z.number().min(0, "score must be in [0, 1]").max(1, "score must be in [0, 1]").optional(),
+    verdict: z.enum(LABEL_VERDICTS).optional(),
+    preferredAttempt: z.number().int().positive().optional(),
+    note: note.optional(),
+  })
+  .refine((label) => label.score !== undefined || label.verdict !== undefined || label.preferredAttempt !== undefined || label.note, {
+    message: "a label needs a score, a verdict, a preferredAttempt or a note",
+    path: ["score"],
+  })
+  .refine((label) => label.preferredAttempt === undefined || label.stepId !== undefined, {
+    message: "preferredAttempt names an attempt of a step: give stepId too",
+    path: ["preferredAttempt"],
+  });
+export type LabelRequest = z.infer<typeof LabelRequestSchema>;
+
+export const HumanLabelSchema = z.object({
+  id: z.number().int(),
+  sessionId: z.number().int(),
+  stepId: z.number().int().nullable(),
+  score: z.number().nullable(),
+  verdict: z.enum(LABEL_VERDICTS).nullable(),
+  preferredAttempt: z.number().int().nullable(),
+  note: z.string().nullable(),
+  labeler: z.string(),
+  createdAt: z.string(),
+});
+export type HumanLabel = z.infer<typeof HumanLabelSchema>;
+
+export const LabelListSchema = z.object({ sessionId: z.number().int(), labels: z.array(HumanLabelSchema) });
+export type LabelList = z.infer<typeof LabelListSchema>;
+
+export const reviewPath = (sessionId: number) => `/api/sessions/${sessionId}/review`;
+export const labelsPath = (sessionId: number) => `/api/sessions/${sessionId}/labels`;
