@@ -13,7 +13,8 @@ import { requireTask, runSession } from "@/lib/runtime/run-session";
 import type { RunResult } from "@/lib/runtime/types";
 import type { TrajectoryEvent } from "@/lib/trajectory";
 import { configuredCollaborators } from "./collaborators";
-import { sessionStoreFor, type SessionTarget } from "./session-target";
+import { afterStoredSession } from "./after-session";
+import { databaseOf, sessionStoreFor, type SessionTarget } from "./session-target";
 
 export interface RunTaskOptions {
   task: string;
@@ -47,8 +48,9 @@ export interface RunTaskOptions {
 export async function runTask(options: RunTaskOptions): Promise<RunResult> {
   const task = requireTask(options.task);
   const resolved = await resolveTaskConfig(options);
-  const store = await sessionStoreFor(options.store ?? "process-database");
-  return runSession({
+  const target = options.store ?? "process-database";
+  const store = await sessionStoreFor(target);
+  const result = await runSession({
     task,
     config: resolved.config,
     store,
@@ -65,6 +67,9 @@ export async function runTask(options: RunTaskOptions): Promise<RunResult> {
     configName: options.configName ?? resolved.configName,
     configHash: options.configHash ?? null,
   });
+  const database = await databaseOf(target);
+  if (database && result.sessionId !== null) await afterStoredSession(database, result.sessionId, resolved.config);
+  return result;
 }
 
 interface ResolvedConfig {

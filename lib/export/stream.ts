@@ -4,7 +4,7 @@
  * bounded by one page whatever the number of sessions.
  */
 import "server-only";
-import { countSelection, selectPageRows, selectSessionPage, type SessionCursor } from "@/lib/db/queries/export";
+import { countLeftOutByReview, countSelection, selectPageRows, selectSessionPage, type SessionCursor } from "@/lib/db/queries/export";
 import type { AtlasDb } from "@/lib/db/types";
 import { bundlesOf } from "./bundles";
 import type { ExportFilters } from "./filters";
@@ -31,6 +31,11 @@ export interface ExportOptions {
 /** How many sessions (and their recorded steps) an export with these filters writes: the page's live count. */
 export function countSessions(db: AtlasDb, filters: ExportFilters): Promise<SelectionCount> {
   return countSelection(db, filters);
+}
+
+/** Sessions the other filters select but the review selection leaves out, by review status (what the CLI reports). */
+export function countLeftOutByReviewStatus(db: AtlasDb, filters: ExportFilters): Promise<{ status: string; sessions: number }[]> {
+  return countLeftOutByReview(db, filters);
 }
 
 export function emptyStats(): ExportStats {

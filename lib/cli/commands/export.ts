@@ -1,7 +1,7 @@
 import { openMigratedDatabase } from "@/lib/db/open";
 import { resolveDatabaseTarget } from "@/lib/db/target";
 import { ExportFiltersSchema, type ExportFilters } from "@/lib/export/filters";
-import { emptyStats, exportChunks, type ExportStats } from "@/lib/export/stream";
+import { countLeftOutByReviewStatus, emptyStats, exportChunks, type ExportStats } from "@/lib/export/stream";
 import { resolveOutputPath, writeLinesAtomically } from "@/lib/export/write-file";
 import { parseCommandArgs } from "../args";
 import { UsageError, type Command, type CommandIO } from "../io";
@@ -11,6 +11,7 @@ const OPTIONS = {
   "database-url": { type: "string" },
   "session-id": { type: "string", multiple: true },
   status: { type: "string", multiple: true },
+  "review-status": { type: "string", multiple: true },
   limit: { type: "string" },
   offset: { type: "string" },
   "trajectory-event-limit": { type: "string" },
@@ -28,6 +29,7 @@ const OPTIONS = {
 const FLAG_TO_FILTER = {
   "session-id": "session_id",
   status: "status",
+  "review-status": "review_status",
   limit: "limit",
   offset: "offset",
   "trajectory-event-limit": "trajectory_event_limit",
@@ -53,6 +55,8 @@ export const exportCommand: Command = async (args, io) => {
   process.once("SIGTERM", stopOnSignal);
   const stats = emptyStats();
   try {
+    const leftOut = await countLeftOutByReviewStatus(handle.db, filters);
+    describeReviewSelection(log, filters, leftOut);
     const chunks = exportChunks(handle.db, filters, {
       stats,
       signal: abort.signal,
@@ -79,6 +83,26 @@ function parseFilters(values: Record<string, unknown>): ExportFilters {
     return `${flagOf[key] ? `--${flagOf[key]}: ` : ""}${issue.message}`;
   });
   throw new UsageError(problems.join("; "));
+}
+
+/** Says which review statuses the export includes and how many sessions that leaves out. */
+function describeReviewSelection(log: Logger, filters: ExportFilters, leftOut: { status: string; sessions: number }[]) {
+  const total = leftOut.reduce((sum, entry) => sum + entry.sessions, 0);
+  const detail = leftOut.map((entry) => `${entry.sessions} ${entry.status}`).join(", ");
+  if (filters.reviewStatuses === "all") {
+    log.info("Review gate off (--review-status all): sessions of every review status are exported.");
+  } else if (filters.reviewStatuses === "default") {
+    if (total > 0) {
+      log.info(
+        `Review gate: ${count(total)} sessions left out (${detail}) because their config's runtime_safety.review ` +
+          "exports other review statuses by default; pass --review-status STATUS or --review-status all to include them.",
+      );
+    }
+  } else {
+    log.info(
+      `Review status filter: ${filters.reviewStatuses.join(", ")}` + (total > 0 ? ` (${count(total)} sessions left out: ${detail}).` : "."),
+    );
+  }
 }
 
 function report(log: Logger, stats: ExportStats, filters: ExportFilters): number {
