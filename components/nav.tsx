@@ -7,6 +7,7 @@ const LINKS = [
   { href: "/", label: "Overview", exact: true },
   { href: "/runs/new", label: "Runs" },
   { href: "/sessions", label: "Sessions" },
+  { href: "/review", label: "Review" },
   { href: "/configs", label: "Configs" },
   { href: "/export", label: "Export" },
 ] as const;
