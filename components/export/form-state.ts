@@ -14,6 +14,8 @@ import {
 
 export interface ExportFormValues {
   statuses: string[];
+  /** Review statuses, or ["all"]; none: each session's config default (runtime_safety.review). */
+  reviewStatuses: string[];
   since: string;
   until: string;
   minReward: string;
@@ -30,6 +32,7 @@ export interface ExportFormValues {
 export function emptyExportForm(): ExportFormValues {
   return {
     statuses: [],
+    reviewStatuses: [],
     since: "",
     until: "",
     minReward: "",
@@ -50,6 +53,7 @@ export function exportFormFromParams(params: URLSearchParams): ExportFormValues 
   return {
     ...form,
     statuses: params.getAll("status"),
+    reviewStatuses: params.getAll("review_status"),
     since: params.get("since") ?? "",
     until: params.get("until") ?? "",
     minReward: params.get("min_reward") ?? "",
@@ -71,6 +75,7 @@ export type ParsedExportForm =
 const FIELD_LABELS: Record<string, string> = {
   session_id: "Session ids",
   status: "Status",
+  review_status: "Review status",
   since: "Created on or after",
   until: "Created before",
   min_reward: "Minimum reward",
@@ -86,6 +91,7 @@ export function parseExportForm(values: ExportFormValues): ParsedExportForm {
   const parsed = ExportFiltersSchema.safeParse({
     session_id: values.sessionIds.split(/[\s,]+/).filter(Boolean),
     status: values.statuses,
+    review_status: values.reviewStatuses,
     since: values.since,
     until: values.until,
     min_reward: values.minReward,
@@ -113,6 +119,8 @@ export function exportCliCommand(filters: ExportFilters): string {
   const words = ["atlas", "export", "--output", filters.format === "sessions" ? "atlas-export.jsonl" : `atlas-${filters.format}.jsonl`];
   for (const id of filters.sessionIds) words.push("--session-id", String(id));
   for (const status of filters.statuses) words.push("--status", status);
+  if (filters.reviewStatuses === "all") words.push("--review-status", "all");
+  else if (filters.reviewStatuses !== "default") for (const status of filters.reviewStatuses) words.push("--review-status", status);
   const options: [string, string | number | undefined][] = [
     ["--since", filters.since],
     ["--until", filters.until],
