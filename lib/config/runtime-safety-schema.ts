@@ -49,6 +49,15 @@ export const DriftPolicySchema = z
       .boolean()
       .default(true)
       .describe("Atlas extension: also flag on the median-absolute-deviation z-score, robust to earlier outliers."),
+    failure_rate: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.5)
+      .describe(
+        "Atlas extension: when a session fails and at least this share of the last `window` sessions of its config failed, " +
+          "an alert is posted to ATLAS_ALERT_WEBHOOK_URL.",
+      ),
   })
   .describe("Drift alerts: a reward far from the recent sessions of its config forces a review.");
 export type DriftPolicy = z.infer<typeof DriftPolicySchema>;

@@ -302,7 +302,7 @@ describe("sections", () => {
     expect(configOf(minimal).runtime_safety).toBeNull();
     expect(configOf({ ...minimal, runtime_safety: {} }).runtime_safety).toEqual({
       review: { require_approval: true, default_export_statuses: ["approved"] },
-      drift: { enabled: true, window: 50, z_threshold: 3, min_baseline: 5, use_mad: true },
+      drift: { enabled: true, window: 50, z_threshold: 3, min_baseline: 5, use_mad: true, failure_rate: 0.5 },
     });
     const custom = configOf({
       ...minimal,

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "@/lib/cli/main";
 import { captureIO } from "@/lib/cli/testing";
-import { afterStoredSession, AUTO_APPROVER } from "@/lib/compose/after-session";
+import { afterStoredSession, AUTO_APPROVER } from "@/lib/review/after-session";
 import { parseConfigObject, type AtlasConfig } from "@/lib/config";
 import { createTestDatabase, postgresUnavailableReason, type TestDatabase } from "@/lib/db/testing/databases";
 import { exportFilters, ExportFiltersSchema } from "@/lib/export/filters";

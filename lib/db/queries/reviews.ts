@@ -2,6 +2,7 @@
 import "server-only";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { reviewHistory, sessionReviews, sessions, type ReviewHistoryRow, type SessionReviewRow } from "../schema";
+import { queryRows } from "../raw";
 import type { AtlasDb, Queryable } from "../types";
 
 export interface ReviewChange {
@@ -104,4 +105,46 @@ export async function listSessionsByReview(
     .orderBy(sql`${sessions.createdAt} desc`, sql`${sessions.id} desc`)
     .limit(filter.limit)
     .offset(filter.offset);
+}
+
+export interface RecentSessionsFilter {
+  sessionId: number;
+  configName: string | null;
+  configHash: string | null;
+  limit: number;
+}
+
+/** The same config: by name when the session has one, else by content hash; null when it has neither. */
+function sameConfig(filter: RecentSessionsFilter) {
+  if (filter.configName !== null) return sql`s.config_name = ${filter.configName}`;
+  if (filter.configHash !== null) return sql`s.config_hash = ${filter.configHash}`;
+  return null;
+}
+
+/** Rewards of the sessions of the same config created before this one, newest first. */
+export async function recentRewards(db: Queryable, filter: RecentSessionsFilter): Promise<number[]> {
+  const config = sameConfig(filter);
+  if (!config) return [];
+  const rows = await queryRows<{ reward: number | string }>(
+    db,
+    sql`select s.reward_score as reward from sessions s, sessions me
+        where me.id = ${filter.sessionId} and s.id <> me.id and ${config} and s.reward_score is not null
+          and (s.created_at, s.id) < (me.created_at, me.id)
+        order by s.created_at desc, s.id desc limit ${filter.limit}`,
+  );
+  return rows.map((row) => Number(row.reward));
+}
+
+/** Statuses of the latest sessions of the same config, this one included, newest first. */
+export async function recentStatuses(db: Queryable, filter: RecentSessionsFilter): Promise<string[]> {
+  const config = sameConfig(filter);
+  if (!config) return [];
+  const rows = await queryRows<{ status: string }>(
+    db,
+    sql`select s.status from sessions s, sessions me
+        where me.id = ${filter.sessionId} and ${config} and (s.created_at, s.id) <= (me.created_at, me.id)
+          and s.status not in ('queued', 'running')
+        order by s.created_at desc, s.id desc limit ${filter.limit}`,
+  );
+  return rows.map((row) => row.status);
 }

@@ -1,6 +1,6 @@
 /** The review and label routes, the review filter of the list and the web export gate, on the process database. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { afterStoredSession } from "@/lib/compose/after-session";
+import { afterStoredSession } from "@/lib/review/after-session";
 import { parseConfigObject } from "@/lib/config";
 import { closeDatabase, getDatabase } from "@/lib/db/client";
 import { seedSession } from "@/lib/export/testing/fixture";
