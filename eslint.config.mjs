@@ -35,6 +35,7 @@ const BROWSER_LIB = [
   "lib/review/api-types.ts",
   "lib/review/client.ts",
   "lib/review/queue-keys.ts",
+  "lib/review/drift.ts",
   "lib/errors.ts",
   "lib/query-client.ts",
 ];

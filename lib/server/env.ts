@@ -143,7 +143,7 @@ export const ENV_VARIABLES = {
     schema: text().pipe(z.url({ protocol: /^https?$/, error: "ATLAS_ALERT_WEBHOOK_URL must be an http(s) URL" }).optional()),
     default: "unset",
     description:
-      "drift and failure-rate alerts of configs with `runtime_safety` are POSTed here as JSON (see [Drift alerts](#drift-alerts))",
+      "drift and failure-rate alerts of configs with `runtime_safety` are POSTed here as JSON (see [Drift alerts](#review-labels-and-drift-alerts))",
   }),
   ATLAS_NO_SIGNAL_HANDLERS: variable({
     schema: z.string().optional().transform((value) => value === "1"),
