@@ -8,6 +8,7 @@ import { formatTimestamp } from "@/components/ui/format";
 import type { AtlasError } from "@/lib/errors";
 import type { ReviewStatus } from "@/lib/review/api-types";
 import { invalidateSessionLists, postReview, reviewQuery } from "@/lib/review/client";
+import { DriftChart } from "./drift-chart";
 import { LabelForm } from "./label-form";
 import { ReviewBadge } from "./review-badge";
 
@@ -61,6 +62,7 @@ export function ReviewPanel({ sessionId }: { sessionId: number }) {
           ))}
         </ol>
       ) : null}
+      {review.data?.drift ? <DriftChart drift={review.data.drift} /> : null}
       <div className="mt-3">
         <LabelForm sessionId={sessionId} />
       </div>
