@@ -42,6 +42,7 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { pattern: "/api/sessions/:id/steps/:stepId", methods: { GET: read } },
   { pattern: "/api/sessions/:id/review", methods: { GET: read, POST: { body: "json", limitBytes: 16 * KIB } } },
   { pattern: "/api/sessions/:id/labels", methods: { GET: read, POST: { body: "json", limitBytes: 16 * KIB } } },
+  { pattern: "/api/judges/agreement", methods: { GET: read } },
   { pattern: "/api/export", methods: { GET: read } },
   { pattern: "/api/export/count", methods: { GET: read } },
   { pattern: "/api/import", methods: { POST: { body: "ndjson", limitBytes: IMPORT_BODY_LIMIT } } },

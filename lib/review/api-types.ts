@@ -73,3 +73,27 @@ export type LabelList = z.infer<typeof LabelListSchema>;
 
 export const reviewPath = (sessionId: number) => `/api/sessions/${sessionId}/review`;
 export const labelsPath = (sessionId: number) => `/api/sessions/${sessionId}/labels`;
+
+export const AgreementQuerySchema = z.object({
+  config: z.string().trim().min(1, "config must name a config"),
+  /** Overrides the config's orchestration.retry_threshold for accept/reject. */
+  threshold: z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number().min(0).max(1).optional()),
+});
+
+export const AgreementSchema = z.object({
+  pairs: z.number().int(),
+  threshold: z.number(),
+  spearman: z.number().nullable(),
+  mae: z.number().nullable(),
+  kappa: z.number().nullable(),
+  confusion: z.object({ tp: z.number().int(), fp: z.number().int(), tn: z.number().int(), fn: z.number().int() }),
+  disagreements: z.array(
+    z.object({
+      sessionId: z.number().int(),
+      stepId: z.number().int().nullable(),
+      judge: z.number(),
+      human: z.union([z.number(), z.enum(LABEL_VERDICTS)]),
+    }),
+  ),
+});
+export type AgreementResponse = z.infer<typeof AgreementSchema>;
