@@ -8,6 +8,7 @@ const LINKS = [
   { href: "/runs/new", label: "Runs" },
   { href: "/sessions", label: "Sessions" },
   { href: "/review", label: "Review" },
+  { href: "/judges", label: "Judges" },
   { href: "/configs", label: "Configs" },
   { href: "/export", label: "Export" },
 ] as const;

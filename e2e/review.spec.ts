@@ -88,6 +88,22 @@ test("labels a step and sees the label on the step and through the API", async (
   expect((await (await request.get(`/api/sessions/${sessionId}/labels`)).json()).labels).toHaveLength(1);
 });
 
+test("the Judges page shows the agreement of the demo config's judges with the step label", async ({ page, request }) => {
+  const sessionId = ids[0]!;
+  const session = await (await request.get(`/api/sessions/${sessionId}`)).json();
+  const judged = session.steps.find((step: { stepId: number }) => step.stepId === 1).rewardScore as number;
+  await page.goto(`/judges?config=${encodeURIComponent(DEMO_CONFIG)}`);
+  await expect(page.getByTestId("agreement-pairs")).toHaveText("1");
+  await expect(page.getByTestId("agreement-mae")).toHaveText(Math.abs(judged - 0.3).toFixed(3));
+  const judgeAccepts = judged >= 0.6;
+  await expect(page.getByTestId(judgeAccepts ? "confusion-fp" : "confusion-tn")).toHaveText("1");
+  if (judgeAccepts) {
+    await page.getByTestId("disagreements").getByRole("link", { name: `session ${sessionId}, step 1` }).click();
+    await expect(page).toHaveURL(new RegExp(`/sessions/${sessionId}#step-1$`));
+    await expect(page.getByTestId("step-label-1-list")).toContainText("score 0.3");
+  }
+});
+
 test("bulk actions from the sessions list", async ({ page, request }) => {
   await page.goto(`/sessions?q=${tag}`);
   for (const id of ids) await page.getByTestId(`select-session-${id}`).check();
