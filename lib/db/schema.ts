@@ -253,6 +253,43 @@ export const humanLabels = pgTable(
   (table) => [index("human_labels_session_idx").on(table.sessionId, table.stepId, table.id)],
 );
 
+/** A re-judge job: another rim config applied to stored attempts. Its id is the judgement version it writes. */
+export const rejudges = pgTable("rejudges", {
+  id: serial("id").primaryKey(),
+  status: text("status").notNull().default("running"),
+  total: integer("total").notNull().default(0),
+  done: integer("done").notNull().default(0),
+  configName: text("config_name"),
+  configVersion: integer("config_version"),
+  configYaml: text("config_yaml").notNull(),
+  sessionIds: jsonb("session_ids").$type<number[]>().notNull(),
+  error: text("error"),
+  createdAt: createdAt(),
+  finishedAt: timestamp("finished_at", { withTimezone: true }),
+});
+
+/** Judgements written by a re-judge, beside the recorded ones (version 0), which are never overwritten. */
+export const judgements = pgTable(
+  "judgements",
+  {
+    id: serial("id").primaryKey(),
+    version: integer("version")
+      .notNull()
+      .references(() => rejudges.id, { onDelete: "cascade" }),
+    sessionId: integer("session_id")
+      .notNull()
+      .references(() => sessions.id, { onDelete: "cascade" }),
+    stepId: integer("step_id").notNull(),
+    attempt: integer("attempt").notNull(),
+    score: real("score"),
+    reward: jsonb("reward").$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex("judgements_version_attempt_idx").on(table.sessionId, table.version, table.stepId, table.attempt)],
+);
+
+export type RejudgeRow = typeof rejudges.$inferSelect;
+export type JudgementRow = typeof judgements.$inferSelect;
 export type SessionReviewRow = typeof sessionReviews.$inferSelect;
 export type ReviewHistoryRow = typeof reviewHistory.$inferSelect;
 export type HumanLabelRow = typeof humanLabels.$inferSelect;

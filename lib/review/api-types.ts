@@ -97,3 +97,35 @@ export const AgreementSchema = z.object({
   ),
 });
 export type AgreementResponse = z.infer<typeof AgreementSchema>;
+
+export const RejudgeRequestSchema = z.strictObject({
+  sessionIds: z.array(z.number().int().positive()).min(1, "sessionIds must name at least one session").max(500, "at most 500 sessions per re-judge"),
+  config: z.union([
+    z.strictObject({ name: z.string().min(1), version: z.number().int().positive().optional() }),
+    z.strictObject({ yaml: z.string().min(1, "config yaml must not be empty") }),
+  ]),
+});
+export type RejudgeRequest = z.infer<typeof RejudgeRequestSchema>;
+
+export const RejudgeStatusSchema = z.object({
+  rejudgeId: z.number().int(),
+  status: z.enum(["running", "succeeded", "failed"]),
+  done: z.number().int(),
+  total: z.number().int(),
+  /** Pass as `GET /api/sessions/:id?judgement=` to see these rewards; 0 is the recorded judgement. */
+  judgementVersion: z.number().int(),
+  configName: z.string().nullable(),
+  configVersion: z.number().int().nullable(),
+  error: z.string().nullable(),
+});
+export type RejudgeStatus = z.infer<typeof RejudgeStatusSchema>;
+
+export const JudgementSchema = z.object({
+  version: z.number().int(),
+  stepId: z.number().int(),
+  attempt: z.number().int(),
+  score: z.number().nullable(),
+  rationale: z.string().nullable(),
+});
+export const JudgementListSchema = z.object({ sessionId: z.number().int(), judgements: z.array(JudgementSchema) });
+export type JudgementList = z.infer<typeof JudgementListSchema>;

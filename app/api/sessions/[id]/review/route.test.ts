@@ -15,6 +15,7 @@ const labels = await import("../labels/route");
 const { GET: listRoute } = await import("../../route");
 const { GET: exportRoute } = await import("../../../export/route");
 const { GET: countRoute } = await import("../../../export/count/route");
+const { GET: agreementRoute } = await import("../../../judges/agreement/route");
 
 const params = (id: number | string) => ({ params: Promise.resolve({ id: String(id) }) });
 const post = (body: unknown) =>
@@ -27,7 +28,7 @@ describe("review and label routes", () => {
 
   beforeAll(async () => {
     const { db } = await getDatabase();
-    ({ sessionId: plain } = await seedSession(db, { task: "plain", createdAt: new Date("2025-10-01T00:00:00Z") }));
+    ({ sessionId: plain } = await seedSession(db, { task: "plain", configName: "judged", createdAt: new Date("2025-10-01T00:00:00Z") }));
     ({ sessionId: gated } = await seedSession(db, { task: "gated", createdAt: new Date("2025-10-02T00:00:00Z") }));
     const parsed = parseConfigObject({
       agent: { type: "http_api", name: "demo", system_prompt: "Answer.", transport: { base_url: "https://agent.example/v1" } },
@@ -98,5 +99,25 @@ describe("review and label routes", () => {
     expect((await labels.POST(post({ stepId: 99, verdict: "good" }), params(plain))).status).toBe(404);
     expect((await labels.POST(post({ verdict: "good" }), params(987654))).status).toBe(404);
     expect((await labels.GET(get("/x"), params(987654))).status).toBe(404);
+  });
+
+  it("GET /api/judges/agreement answers the contract's shape; no config is 400, an unknown one 404", async () => {
+    const response = await agreementRoute(get("/api/judges/agreement?config=judged"), undefined);
+    expect(response.status).toBe(200);
+    // The step label above: step 1 judged 0.8 (the fixture's retried step), human 0.4 and "bad".
+    expect(await response.json()).toEqual({
+      pairs: 1,
+      threshold: 0.6,
+      spearman: null,
+      mae: expect.closeTo(0.4, 5),
+      kappa: 0,
+      confusion: { tp: 0, fp: 1, tn: 0, fn: 0 },
+      disagreements: [{ sessionId: plain, stepId: 1, judge: expect.closeTo(0.8, 5), human: 0.4 }],
+    });
+    const missing = await agreementRoute(get("/api/judges/agreement"), undefined);
+    expect(missing.status).toBe(400);
+    expect((await missing.json()).error.issues[0].path).toBe("config");
+    expect((await agreementRoute(get("/api/judges/agreement?config=nobody"), undefined)).status).toBe(404);
+    expect((await agreementRoute(get("/api/judges/agreement?config=judged&threshold=2"), undefined)).status).toBe(400);
   });
 });
