@@ -104,6 +104,8 @@ export const stepDetailPath = (sessionId: number, stepId: number) => `/api/sessi
 export const SessionDetailQuerySchema = z.object({
   /** `omit` leaves out validation verdicts and judge panels; `GET /api/sessions/:id/steps/:stepId` has them. */
   evaluations: z.enum(["include", "omit"]).default("include"),
+  /** Show the rewards of this judgement version (a re-judge id; 0 is the recorded judgement). */
+  judgement: optionalNumber.pipe(z.number().int().min(0).optional()),
 });
 
 export const EventLogQuerySchema = z.object({
