@@ -88,6 +88,22 @@ test("labels a step and sees the label on the step and through the API", async (
   expect((await (await request.get(`/api/sessions/${sessionId}/labels`)).json()).labels).toHaveLength(1);
 });
 
+test("re-judges the session from its page and shows both judgements of the step side by side", async ({ page, request }) => {
+  const sessionId = ids[0]!;
+  await page.goto(`/sessions/${sessionId}#step-1`);
+  await expect(page.getByTestId("rejudge-config")).toHaveValue(DEMO_CONFIG);
+  await page.getByTestId("rejudge-start").click();
+  await expect(page.getByTestId("rejudge-status")).toHaveAttribute("data-status", "succeeded");
+  const version = Number(/v(\d+)/.exec((await page.getByTestId("rejudge-status").textContent()) ?? "")?.[1]);
+  await expect(page.getByTestId("judgement-version-1-0")).toBeVisible();
+  await expect(page.getByTestId(`judgement-version-1-${version}`)).toBeVisible();
+  const original = await (await request.get(`/api/sessions/${sessionId}`)).json();
+  const rejudged = await (await request.get(`/api/sessions/${sessionId}?judgement=${version}`)).json();
+  expect(rejudged.steps[0].rewardScore).toEqual(expect.any(Number));
+  expect(original.steps[0].rewardScore).toEqual(expect.any(Number));
+  expect((await request.get(`/api/rejudge/${version}`)).ok()).toBe(true);
+});
+
 test("the Judges page shows the agreement of the demo config's judges with the step label", async ({ page, request }) => {
   const sessionId = ids[0]!;
   const session = await (await request.get(`/api/sessions/${sessionId}`)).json();

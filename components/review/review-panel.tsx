@@ -10,10 +10,11 @@ import type { ReviewStatus } from "@/lib/review/api-types";
 import { invalidateSessionLists, postReview, reviewQuery } from "@/lib/review/client";
 import { DriftChart } from "./drift-chart";
 import { LabelForm } from "./label-form";
+import { RejudgeForm } from "./rejudge-form";
 import { ReviewBadge } from "./review-badge";
 
 /** The session's review status with its history, the review actions and the session-level label. */
-export function ReviewPanel({ sessionId }: { sessionId: number }) {
+export function ReviewPanel({ sessionId, configName = null }: { sessionId: number; configName?: string | null }) {
   const client = useQueryClient();
   const review = useQuery(reviewQuery(sessionId));
   const [note, setNote] = useState("");
@@ -66,6 +67,7 @@ export function ReviewPanel({ sessionId }: { sessionId: number }) {
       <div className="mt-3">
         <LabelForm sessionId={sessionId} />
       </div>
+      <RejudgeForm sessionId={sessionId} defaultConfig={configName} />
     </section>
   );
 }

@@ -77,7 +77,7 @@ function SessionContent({ view }: { view: SessionView }) {
     <div data-testid="session-page" data-session-id={sessionId} data-last-seq={view.session.lastSeq}>
       <SessionHeader session={view.session} />
       <StreamStatus active={active} stream={stream} errors={view.live.errors} />
-      {active ? null : <ReviewPanel sessionId={sessionId} />}
+      {active ? null : <ReviewPanel sessionId={sessionId} configName={view.session.configName} />}
       <PlanView plan={view.plan} statuses={statuses} active={active} onSelectStep={select} />
       <StepTimeline
         sessionId={sessionId}

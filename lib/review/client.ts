@@ -4,7 +4,17 @@
  */
 import { queryOptions, type QueryClient } from "@tanstack/react-query";
 import { fetchJson } from "@/lib/http/api-client";
-import { labelsPath, reviewPath, type HumanLabel, type LabelList, type LabelRequest, type ReviewResponse, type ReviewStatus } from "./api-types";
+import {
+  labelsPath,
+  reviewPath,
+  type HumanLabel,
+  type JudgementList,
+  type LabelList,
+  type LabelRequest,
+  type RejudgeStatus,
+  type ReviewResponse,
+  type ReviewStatus,
+} from "./api-types";
 
 export const reviewKeys = {
   review: (sessionId: number) => ["review", sessionId] as const,
@@ -40,4 +50,23 @@ export async function postLabel(client: QueryClient, sessionId: number, label: L
 /** After review writes, lists filtered by review status are stale. */
 export function invalidateSessionLists(client: QueryClient): Promise<void> {
   return client.invalidateQueries({ queryKey: ["sessions", "list"] });
+}
+
+export function judgementsQuery(sessionId: number) {
+  return queryOptions({
+    queryKey: [...reviewKeys.review(sessionId), "judgements"] as const,
+    queryFn: () => fetchJson<JudgementList>(`/api/sessions/${sessionId}/judgements`),
+  });
+}
+
+export function rejudgeQuery(rejudgeId: number) {
+  return queryOptions({
+    queryKey: ["rejudge", rejudgeId] as const,
+    queryFn: () => fetchJson<RejudgeStatus>(`/api/rejudge/${rejudgeId}`),
+    refetchInterval: (query) => (query.state.data?.status === "running" || !query.state.data ? 1000 : false),
+  });
+}
+
+export function startRejudge(sessionIds: number[], configName: string): Promise<RejudgeStatus> {
+  return fetchJson<RejudgeStatus>("/api/rejudge", { method: "POST", body: JSON.stringify({ sessionIds, config: { name: configName } }) });
 }
