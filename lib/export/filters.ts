@@ -118,6 +118,11 @@ export const ExportFiltersSchema = z
         .default(DEFAULT_BATCH_SIZE),
     ),
     format: z.preprocess(blankToUndefined, z.enum(EXPORT_FORMATS).default("sessions")),
+    /** Rewards of this re-judge instead of the recorded judgement (0). */
+    judgement_version: z.preprocess(
+      blankToUndefined,
+      integer("judgement_version").pipe(z.number().min(0, "judgement_version must be ≥ 0")).default(0),
+    ),
   })
   .strict()
   .refine((filters) => !filters.since || !filters.until || filters.since < filters.until, {
@@ -139,6 +144,7 @@ export const ExportFiltersSchema = z
     trajectoryEventLimit: filters.trajectory_event_limit,
     batchSize: filters.batch_size,
     format: filters.format,
+    judgementVersion: filters.judgement_version,
   }));
 
 function reviewSelection(values: (ReviewStatus | typeof ALL_REVIEW_STATUSES)[]): ReviewStatusSelection {
@@ -177,6 +183,7 @@ export function exportFiltersToSearchParams(filters: Partial<ExportFilters>): UR
     ],
     ["batch_size", filters.batchSize === DEFAULT_BATCH_SIZE ? undefined : filters.batchSize],
     ["format", filters.format === "sessions" ? undefined : filters.format],
+    ["judgement_version", filters.judgementVersion || undefined],
   ];
   for (const [key, value] of single) if (value !== undefined && value !== "") params.set(key, String(value));
   return params;

@@ -10,6 +10,8 @@ import { parseConfigObject, type AtlasConfig } from "@/lib/config";
 import { queryRows } from "@/lib/db/raw";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/testing/databases";
 import { isAtlasError } from "@/lib/errors";
+import { exportFilters } from "@/lib/export/filters";
+import { exportRecords } from "@/lib/export/stream";
 import { scriptedLlmPerFile } from "@/lib/llm/scripted/testing";
 import type { ScriptRule } from "@/lib/llm/scripted/types";
 import { llmParams, TEST_ENV } from "@/lib/runtime/testing/config";
@@ -93,6 +95,22 @@ describe("re-judge a stored session (PGlite, scripted judges over HTTP)", () => 
     expect(rejudged.steps[0]!.attemptDetails[0]!.rewardScore).toBeCloseTo(0.3, 5);
     expect(rejudged.session.rewardScore).toBeCloseTo(0.3, 5);
     expect((await withJudgementVersion(database.db, detail, 0)).steps[0]!.rewardScore).toBeCloseTo(0.9, 5);
+
+    const exported = async (input: Record<string, unknown>) => {
+      const records = [];
+      for await (const record of exportRecords(database.db, exportFilters({ session_id: String(sessionId), ...input }))) records.push(record);
+      return records[0]!;
+    };
+    const recordedRecord = await exported({});
+    const rejudgedRecord = await exported({ judgement_version: String(started.judgementVersion) });
+    expect(recordedRecord.steps[0]!.reward.score).toBeCloseTo(0.9, 5);
+    expect("judgement_version" in recordedRecord).toBe(false);
+    expect(rejudgedRecord.judgement_version).toBe(started.judgementVersion);
+    expect(rejudgedRecord.steps[0]!.reward.score).toBeCloseTo(0.3, 5);
+    const history = rejudgedRecord.steps[0]!.metadata.attempt_history as { evaluation: { reward: { score: number } } }[];
+    expect(history[0]!.evaluation.reward.score).toBeCloseTo(0.3, 5);
+    const none = await exported({ judgement_version: "999" }).catch((error: unknown) => error);
+    expect(isAtlasError(none) && none.code).toBe("not_found");
 
     const versions = await judgementVersionsOf(database.db, detail);
     expect(versions.judgements.map(({ version, stepId, attempt, score }) => ({ version, stepId, attempt, score: Number(score!.toFixed(4)) }))).toEqual([

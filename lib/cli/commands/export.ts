@@ -22,6 +22,7 @@ const OPTIONS = {
   "config-name": { type: "string" },
   search: { type: "string" },
   format: { type: "string" },
+  "judgement-version": { type: "string" },
   quiet: { type: "boolean", default: false },
 } as const;
 
@@ -40,6 +41,7 @@ const FLAG_TO_FILTER = {
   "config-name": "config",
   search: "q",
   format: "format",
+  "judgement-version": "judgement_version",
 } as const;
 
 export const exportCommand: Command = async (args, io) => {

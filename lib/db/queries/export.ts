@@ -143,15 +143,34 @@ export interface PageRows {
 }
 
 /** Steps (with their attempts and guidance) and the latest `eventLimit` events of every session in `ids`. */
-export async function selectPageRows(db: Queryable, ids: readonly number[], eventLimit: number): Promise<PageRows> {
+export async function selectPageRows(db: Queryable, ids: readonly number[], eventLimit: number, judgementVersion = 0): Promise<PageRows> {
   if (ids.length === 0) return { steps: [], attempts: [], guidance: [], events: [], totals: [], labels: [] };
   const idList = inList(ids);
   // Sequential: a transaction is one connection, and node-postgres must not get overlapping queries on it.
+  // Another judgement version replaces the reward inside each evaluation (the step's is its last attempt's).
+  const stepRows =
+    judgementVersion === 0
+      ? sql`select * from step_results where session_id in (${idList})`
+      : sql`select r.session_id, r.step_id, r.description, r.status, r.trace, r.output, r.attempts, r.metadata, r.started_at, r.completed_at,
+              case when j.reward is null then r.evaluation else jsonb_set(coalesce(r.evaluation, '{}'::jsonb), '{reward}', j.reward) end as evaluation
+            from step_results r
+            left join judgements j on j.session_id = r.session_id and j.step_id = r.step_id and j.version = ${judgementVersion}
+              and j.attempt = (select max(x.attempt) from step_attempts x where x.session_id = r.session_id and x.step_id = r.step_id)
+            where r.session_id in (${idList})`;
+  const attemptRows =
+    judgementVersion === 0
+      ? sql`select * from step_attempts where session_id in (${idList})`
+      : sql`select a.session_id, a.step_id, a.attempt, a.status, a.outcome, a.output, a.trace, a.timings_ms, a.reward_skipped,
+              case when j.reward is null then a.evaluation else jsonb_set(coalesce(a.evaluation, '{}'::jsonb), '{reward}', j.reward) end as evaluation,
+              coalesce(j.score, a.reward_score) as reward_score
+            from step_attempts a
+            left join judgements j on j.session_id = a.session_id and j.step_id = a.step_id and j.attempt = a.attempt and j.version = ${judgementVersion}
+            where a.session_id in (${idList})`;
   const steps = await queryRows<Row<Omit<StepRowForExport, "attemptRows" | "guidance"> & { sessionId: number }>>(
     db,
     sql`select session_id as "sessionId", step_id as "stepId", description, status, trace, output,
           evaluation::text as evaluation, attempts, metadata::text as metadata, ${isoUtc(sql`started_at`)} as "startedAt", ${isoUtc(sql`completed_at`)} as "completedAt"
-        from step_results where session_id in (${idList}) order by session_id, step_id`,
+        from (${stepRows}) steps order by session_id, step_id`,
   );
   // The accepted attempt's evaluation is the step's own: sent once, shared in memory and in the output.
   const attempts = await queryRows<Row<AttemptRowForExport & { sessionId: number; stepId: number }>>(
@@ -159,7 +178,7 @@ export async function selectPageRows(db: Queryable, ids: readonly number[], even
     sql`select a.session_id as "sessionId", a.step_id as "stepId", a.attempt, shared.same as "sameAsStep",
           case when shared.same then null else a.evaluation::text end as evaluation, a.status, a.outcome, a.output, a.trace, a.timings_ms::text as "timingsMs", a.reward_skipped as "rewardSkipped",
           a.reward_score as "rewardScore"
-        from step_attempts a left join step_results r on r.session_id = a.session_id and r.step_id = a.step_id
+        from (${attemptRows}) a left join (${stepRows}) r on r.session_id = a.session_id and r.step_id = a.step_id
         cross join lateral (
           select coalesce(jsonb_typeof(r.evaluation) = 'object' and r.evaluation <> '{}'::jsonb and a.evaluation = r.evaluation, false) as same
         ) shared
@@ -237,6 +256,10 @@ export async function countLeftOutByReview(db: Queryable, filters: SelectionFilt
         group by 1 order by 1`,
   );
   return rows.map((row) => ({ status: row.status, sessions: Number(row.sessions) }));
+}
+
+export async function judgementVersionExists(db: Queryable, version: number): Promise<boolean> {
+  return (await queryRows(db, sql`select 1 from rejudges where id = ${version}`)).length > 0;
 }
 
 function numberOrNull(value: unknown): number | null {
