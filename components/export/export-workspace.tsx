@@ -75,6 +75,15 @@ export function ExportWorkspace() {
             ))}
           </fieldset>
           <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-3">
+            <Field label="Judgement version (re-judge id; blank: as recorded)">
+              <input
+                inputMode="numeric"
+                value={values.judgementVersion}
+                onChange={(event) => set("judgementVersion", event.currentTarget.value)}
+                className={INPUT}
+                data-testid="export-judgement-version"
+              />
+            </Field>
             <Field label="Task contains">
               <input type="search" value={values.q} onChange={(event) => set("q", event.currentTarget.value)} className={INPUT} data-testid="export-q" />
             </Field>

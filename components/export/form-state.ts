@@ -27,6 +27,8 @@ export interface ExportFormValues {
   offset: string;
   trajectoryEventLimit: string;
   format: ExportFormat;
+  /** A re-judge's version; blank or 0: the recorded judgement. */
+  judgementVersion: string;
 }
 
 export function emptyExportForm(): ExportFormValues {
@@ -43,6 +45,7 @@ export function emptyExportForm(): ExportFormValues {
     offset: "",
     trajectoryEventLimit: String(DEFAULT_TRAJECTORY_EVENT_LIMIT),
     format: "sessions",
+    judgementVersion: "",
   };
 }
 
@@ -64,6 +67,7 @@ export function exportFormFromParams(params: URLSearchParams): ExportFormValues 
     offset: params.get("offset") ?? "",
     trajectoryEventLimit: params.get("trajectory_event_limit") ?? form.trajectoryEventLimit,
     format: EXPORT_FORMATS.includes(format as ExportFormat) ? (format as ExportFormat) : form.format,
+    judgementVersion: params.get("judgement_version") ?? "",
   };
 }
 
@@ -85,6 +89,7 @@ const FIELD_LABELS: Record<string, string> = {
   offset: "Offset",
   trajectory_event_limit: "Events per session",
   format: "Format",
+  judgement_version: "Judgement version",
 };
 
 export function parseExportForm(values: ExportFormValues): ParsedExportForm {
@@ -101,6 +106,7 @@ export function parseExportForm(values: ExportFormValues): ParsedExportForm {
     offset: values.offset,
     trajectory_event_limit: values.trajectoryEventLimit,
     format: values.format,
+    judgement_version: values.judgementVersion,
   });
   if (!parsed.success) {
     return {
@@ -131,6 +137,7 @@ export function exportCliCommand(filters: ExportFilters): string {
     ["--offset", filters.offset || undefined],
     ["--trajectory-event-limit", filters.trajectoryEventLimit === DEFAULT_TRAJECTORY_EVENT_LIMIT ? undefined : filters.trajectoryEventLimit],
     ["--format", filters.format === "sessions" ? undefined : filters.format],
+    ["--judgement-version", filters.judgementVersion || undefined],
   ];
   for (const [flag, value] of options) if (value !== undefined && value !== "") words.push(flag, String(value));
   return words.map(shellQuote).join(" ");

@@ -30,7 +30,7 @@ const COMMANDS: Record<string, CommandEntry> = {
       "atlas export --output FILE|- [--database-url URL] [--session-id N]... [--status S]... [--review-status S|all]...\n" +
       "             [--limit N] [--offset N]\n" +
       "             [--trajectory-event-limit N] [--batch-size N] [--since DATE] [--until DATE] [--min-reward X]\n" +
-      "             [--config-name NAME] [--search TEXT] [--format sessions|steps|pairs] [--quiet]",
+      "             [--config-name NAME] [--search TEXT] [--format sessions|steps|pairs] [--judgement-version N] [--quiet]",
     load: async () => (await import("./commands/export")).exportCommand,
   },
   review: {
