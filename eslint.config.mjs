@@ -36,6 +36,7 @@ const BROWSER_LIB = [
   "lib/review/client.ts",
   "lib/review/queue-keys.ts",
   "lib/review/drift.ts",
+  "lib/review/agreement.ts",
   "lib/errors.ts",
   "lib/query-client.ts",
 ];
