@@ -78,6 +78,8 @@ export const AgreementQuerySchema = z.object({
   config: z.string().trim().min(1, "config must name a config"),
   /** Overrides the config's orchestration.retry_threshold for accept/reject. */
   threshold: z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number().min(0).max(1).optional()),
+  /** Judge with a re-judge's scores; 0 (default) is the recorded judgement. */
+  judgement: z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number().int().min(0).optional()),
 });
 
 export const AgreementSchema = z.object({
@@ -95,6 +97,19 @@ export const AgreementSchema = z.object({
       human: z.union([z.number(), z.enum(LABEL_VERDICTS)]),
     }),
   ),
+  judgementVersion: z.number().int(),
+  judges: z.array(
+    z.object({
+      identifier: z.string(),
+      judgements: z.number().int(),
+      escalations: z.number().int(),
+      escalationRate: z.number().nullable(),
+      splitEscalations: z.number().int(),
+      arbiterSidedWithMinority: z.number().int(),
+    }),
+  ),
+  /** With a re-judge: how its step scores moved from the recorded ones on the same attempts. */
+  comparison: z.object({ pairs: z.number().int(), meanAbsoluteChange: z.number().nullable(), spearman: z.number().nullable() }).nullable(),
 });
 export type AgreementResponse = z.infer<typeof AgreementSchema>;
 

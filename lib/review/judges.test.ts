@@ -42,8 +42,12 @@ describe("judge agreement from stored judgements and labels (PGlite)", () => {
       { sessionId: first, stepId: 2, human: "bad" },
       { sessionId: second, stepId: 1, human: 0.3 },
     ]);
-    expect((await judgeAgreement(database.db, "judged", 0.95)).confusion).toEqual({ tp: 0, fp: 0, tn: 4, fn: 0 });
+    expect((await judgeAgreement(database.db, "judged", { threshold: 0.95 })).confusion).toEqual({ tp: 0, fp: 0, tn: 4, fn: 0 });
     expect((await judgeAgreement(database.db, "other")).pairs).toBe(0);
+    // The fixture's judges never escalate: two judges (process, helpfulness) on each judged attempt.
+    expect(result.judges.map(({ identifier, escalations }) => [identifier, escalations])).toEqual([["helpfulness", 0], ["process", 0]]);
+    expect(result.judges[0]!.judgements).toBeGreaterThanOrEqual(4);
+    expect(result).toMatchObject({ judgementVersion: 0, comparison: null });
   });
 
   it("a config no session ran with is not found", async () => {

@@ -18,6 +18,7 @@ import { llmParams, TEST_ENV } from "@/lib/runtime/testing/config";
 import { isJudgeRequest, judgeReply, keepPlanReview, validVerdict } from "@/lib/runtime/testing/scripts";
 import { getSessionDetail } from "@/lib/sessions/detail";
 import { judgementVersionsOf, withJudgementVersion } from "./judgement-view";
+import { judgeAgreement } from "./judges";
 import { rejudgeSettled, rejudgeStatus, startRejudge } from "./rejudge";
 
 const server = scriptedLlmPerFile();
@@ -67,7 +68,7 @@ describe("re-judge a stored session (PGlite, scripted judges over HTTP)", () => 
   beforeAll(async () => {
     database = await createTestDatabase("pglite");
     server.setRules(RULES);
-    const result = await runTask({ task: "What is six times seven?", config: config("original"), store: { database: database.db }, env: TEST_ENV });
+    const result = await runTask({ task: "What is six times seven?", config: config("original"), store: { database: database.db }, env: TEST_ENV, configName: "rejudged" });
     sessionId = result.sessionId!;
   });
   afterAll(async () => {
@@ -111,6 +112,10 @@ describe("re-judge a stored session (PGlite, scripted judges over HTTP)", () => 
     expect(history[0]!.evaluation.reward.score).toBeCloseTo(0.3, 5);
     const none = await exported({ judgement_version: "999" }).catch((error: unknown) => error);
     expect(isAtlasError(none) && none.code).toBe("not_found");
+
+    const compared = await judgeAgreement(database.db, "rejudged", { judgement: started.judgementVersion });
+    expect(compared.comparison).toEqual({ pairs: 1, meanAbsoluteChange: expect.closeTo(0.6, 5), spearman: null });
+    expect(compared.judges.map((judge) => judge.identifier)).toEqual(["helpfulness", "process"]);
 
     const versions = await judgementVersionsOf(database.db, detail);
     expect(versions.judgements.map(({ version, stepId, attempt, score }) => ({ version, stepId, attempt, score: Number(score!.toFixed(4)) }))).toEqual([

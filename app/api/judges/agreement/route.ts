@@ -9,5 +9,10 @@ export const dynamic = "force-dynamic";
 
 export const GET = handle(async (request: Request) => {
   const query = parseSearchParams(request.url, AgreementQuerySchema);
-  return Response.json(await judgeAgreement((await getDatabase()).db, query.config, query.threshold));
+  return Response.json(
+    await judgeAgreement((await getDatabase()).db, query.config, {
+      ...(query.threshold === undefined ? {} : { threshold: query.threshold }),
+      ...(query.judgement === undefined ? {} : { judgement: query.judgement }),
+    }),
+  );
 });

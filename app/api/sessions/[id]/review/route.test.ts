@@ -113,7 +113,11 @@ describe("review and label routes", () => {
       kappa: 0,
       confusion: { tp: 0, fp: 1, tn: 0, fn: 0 },
       disagreements: [{ sessionId: plain, stepId: 1, judge: expect.closeTo(0.8, 5), human: 0.4 }],
+      judgementVersion: 0,
+      judges: expect.any(Array),
+      comparison: null,
     });
+    expect((await agreementRoute(get("/api/judges/agreement?config=judged&judgement=77"), undefined)).status).toBe(404);
     const missing = await agreementRoute(get("/api/judges/agreement"), undefined);
     expect(missing.status).toBe(400);
     expect((await missing.json()).error.issues[0].path).toBe("config");
