@@ -110,6 +110,7 @@ test("the Judges page shows the agreement of the demo config's judges with the s
   const judged = session.steps.find((step: { stepId: number }) => step.stepId === 1).rewardScore as number;
   await page.goto(`/judges?config=${encodeURIComponent(DEMO_CONFIG)}`);
   await expect(page.getByTestId("agreement-pairs")).toHaveText("1");
+  await expect(page.getByTestId("judge-stats").locator("tbody tr")).not.toHaveCount(0);
   await expect(page.getByTestId("agreement-mae")).toHaveText(Math.abs(judged - 0.3).toFixed(3));
   const judgeAccepts = judged >= 0.6;
   await expect(page.getByTestId(judgeAccepts ? "confusion-fp" : "confusion-tn")).toHaveText("1");

@@ -20,10 +20,12 @@ export function JudgesPage() {
   const router = useRouter();
   const pathname = usePathname();
   const config = params.get("config") ?? "";
+  const judgement = params.get("judgement") ?? "";
   const [draft, setDraft] = useState(config);
+  const [draftJudgement, setDraftJudgement] = useState(judgement);
   const agreement = useQuery({
-    queryKey: ["judges", "agreement", config],
-    queryFn: () => fetchJson<AgreementResponse>(`/api/judges/agreement?${new URLSearchParams({ config })}`),
+    queryKey: ["judges", "agreement", config, judgement],
+    queryFn: () => fetchJson<AgreementResponse>(`/api/judges/agreement?${new URLSearchParams({ config, ...(judgement ? { judgement } : {}) })}`),
     enabled: config !== "",
   });
   const data = agreement.data;
@@ -33,7 +35,9 @@ export function JudgesPage() {
         className="mb-4 flex items-end gap-2 text-sm"
         onSubmit={(event) => {
           event.preventDefault();
-          router.replace(`${pathname}?${new URLSearchParams({ config: draft.trim() })}`);
+          const next = new URLSearchParams({ config: draft.trim() });
+          if (draftJudgement.trim()) next.set("judgement", draftJudgement.trim());
+          router.replace(`${pathname}?${next}`);
         }}
       >
         <label className="text-xs text-slate-500">
@@ -43,6 +47,16 @@ export function JudgesPage() {
             value={draft}
             onChange={(event) => setDraft(event.target.value)}
             className="mt-1 block w-64 rounded-md border border-slate-300 px-2 py-1 text-sm"
+          />
+        </label>
+        <label className="text-xs text-slate-500">
+          Judgement version (blank: recorded)
+          <input
+            data-testid="judges-version"
+            inputMode="numeric"
+            value={draftJudgement}
+            onChange={(event) => setDraftJudgement(event.target.value)}
+            className="mt-1 block w-40 rounded-md border border-slate-300 px-2 py-1 text-sm"
           />
         </label>
         <Button type="submit" variant="secondary" disabled={draft.trim() === ""}>
@@ -94,6 +108,13 @@ export function JudgesPage() {
               </tr>
             </tbody>
           </table>
+          <JudgeTable judges={data.judges} />
+          {data.comparison ? (
+            <p className="text-sm text-slate-700" data-testid="rejudge-comparison">
+              Re-judge v{data.judgementVersion} against the recorded judgement on {data.comparison.pairs} attempts: mean change{" "}
+              {metric(data.comparison.meanAbsoluteChange)}, rank correlation {metric(data.comparison.spearman)}.
+            </p>
+          ) : null}
           {data.disagreements.length > 0 ? (
             <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm" data-testid="disagreements">
               {data.disagreements.map((item) => (
@@ -114,5 +135,33 @@ export function JudgesPage() {
         </section>
       ) : null}
     </div>
+  );
+}
+
+function JudgeTable({ judges }: { judges: AgreementResponse["judges"] }) {
+  if (judges.length === 0) return null;
+  return (
+    <table className="text-sm" data-testid="judge-stats">
+      <thead className="text-xs text-slate-500">
+        <tr>
+          <th className="pr-4 text-left font-medium">judge</th>
+          <th className="px-3 text-right font-medium">judgements</th>
+          <th className="px-3 text-right font-medium">escalation rate</th>
+          <th className="px-3 text-right font-medium">arbiter sided with the minority</th>
+        </tr>
+      </thead>
+      <tbody className="tabular-nums">
+        {judges.map((judge) => (
+          <tr key={judge.identifier} data-testid={`judge-stats-${judge.identifier}`}>
+            <td className="pr-4">{judge.identifier}</td>
+            <td className="px-3 text-right">{judge.judgements}</td>
+            <td className="px-3 text-right">{judge.escalationRate === null ? "—" : `${(judge.escalationRate * 100).toFixed(1)}%`}</td>
+            <td className="px-3 text-right">
+              {judge.arbiterSidedWithMinority} of {judge.splitEscalations} split escalations
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
