@@ -18,6 +18,7 @@ CREATE TABLE "judgements" (
 	"attempt" integer NOT NULL,
 	"score" real,
 	"reward" jsonb NOT NULL,
+	"calls" jsonb,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint

@@ -11,7 +11,9 @@ export function JudgementVersions({ sessionId, stepId }: { sessionId: number; st
   const versions = [...new Set(rows.map((row) => row.version))].sort((a, b) => a - b);
   if (versions.length < 2) return null;
   const attempts = [...new Set(rows.map((row) => row.attempt))].sort((a, b) => a - b);
+  const withCalls = rows.filter((row) => row.calls && row.calls.length > 0);
   return (
+    <div>
     <table className="text-sm" data-testid={`judgement-versions-${stepId}`}>
       <thead className="text-xs text-slate-500">
         <tr>
@@ -39,5 +41,24 @@ export function JudgementVersions({ sessionId, stepId }: { sessionId: number; st
         ))}
       </tbody>
     </table>
+      {withCalls.map((row) => (
+        <details key={`${row.version}:${row.attempt}`} className="mt-1 text-xs" data-testid={`judgement-calls-${stepId}-${row.version}-${row.attempt}`}>
+          <summary className="cursor-pointer text-blue-700">
+            prompts and replies of re-judge v{row.version}, attempt {row.attempt} ({row.calls!.length} calls)
+          </summary>
+          <ol className="mt-1 space-y-2">
+            {row.calls!.map((call, index) => (
+              <li key={index} className="rounded border border-slate-200 bg-white p-2">
+                <p className="text-slate-500">
+                  {String(call.stage)} · {String(call.model)} · temperature {String(call.temperature)}
+                </p>
+                <pre className="max-h-40 overflow-auto whitespace-pre-wrap">{JSON.stringify(call.messages, null, 1)}</pre>
+                <pre className="max-h-40 overflow-auto whitespace-pre-wrap text-emerald-800">{String(call.reply ?? call.error ?? "")}</pre>
+              </li>
+            ))}
+          </ol>
+        </details>
+      ))}
+    </div>
   );
 }

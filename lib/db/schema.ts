@@ -283,6 +283,8 @@ export const judgements = pgTable(
     attempt: integer("attempt").notNull(),
     score: real("score"),
     reward: jsonb("reward").$type<Record<string, unknown>>().notNull(),
+    /** The judge and arbiter calls of this judgement: model, stage, temperature, messages sent, reply. */
+    calls: jsonb("calls").$type<Record<string, unknown>[]>(),
     createdAt: createdAt(),
   },
   (table) => [uniqueIndex("judgements_version_attempt_idx").on(table.sessionId, table.version, table.stepId, table.attempt)],

@@ -141,6 +141,8 @@ export const JudgementSchema = z.object({
   attempt: z.number().int(),
   score: z.number().nullable(),
   rationale: z.string().nullable(),
+  /** A re-judge's judge and arbiter calls (model, stage, temperature, messages, reply or error); null for recorded ones. */
+  calls: z.array(z.record(z.string(), z.unknown())).nullable(),
 });
 export const JudgementListSchema = z.object({ sessionId: z.number().int(), judgements: z.array(JudgementSchema) });
 export type JudgementList = z.infer<typeof JudgementListSchema>;

@@ -43,6 +43,7 @@ export async function judgementVersionsOf(db: Queryable, detail: SessionDetail):
         attempt: attempt.attempt,
         score: attempt.rewardScore,
         rationale: rationaleOf(attempt.evaluation?.reward),
+        calls: null,
       })),
   );
   const rejudged = (await judgementsOf(db, detail.session.id)).map((row) => ({
@@ -51,6 +52,7 @@ export async function judgementVersionsOf(db: Queryable, detail: SessionDetail):
     attempt: row.attempt,
     score: row.score,
     rationale: rationaleOf(row.reward),
+    calls: row.calls ?? null,
   }));
   return { sessionId: detail.session.id, judgements: [...recorded, ...rejudged] };
 }

@@ -118,6 +118,9 @@ describe("re-judge a stored session (PGlite, scripted judges over HTTP)", () => 
     expect(compared.judges.map((judge) => judge.identifier)).toEqual(["helpfulness", "process"]);
 
     const versions = await judgementVersionsOf(database.db, detail);
+    const calls = versions.judgements.find((judgement) => judgement.version === started.judgementVersion)?.calls ?? [];
+    expect(calls.length).toBe(judged.length);
+    expect(calls[0]).toMatchObject({ model: "strict-small", messages: expect.any(Array), reply: expect.stringContaining("0.3") });
     expect(versions.judgements.map(({ version, stepId, attempt, score }) => ({ version, stepId, attempt, score: Number(score!.toFixed(4)) }))).toEqual([
       { version: 0, stepId: 1, attempt: 1, score: 0.9 },
       { version: started.judgementVersion, stepId: 1, attempt: 1, score: 0.3 },

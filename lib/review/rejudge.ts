@@ -12,6 +12,8 @@ import { sessionExists } from "@/lib/db/queries/sessions";
 import type { RejudgeRow } from "@/lib/db/schema";
 import type { AtlasDb } from "@/lib/db/types";
 import { AtlasError, errorMessage, formatIssue } from "@/lib/errors";
+import { createLlmClient } from "@/lib/llm/client";
+import type { LlmClient } from "@/lib/llm/types";
 import { createRewardEvaluator } from "@/lib/reward/evaluator";
 import { isJsonObject, PlanStepSchema } from "@/lib/trajectory";
 import type { RejudgeRequest, RejudgeStatus } from "./api-types";
@@ -47,11 +49,37 @@ export function rejudgeSettled(id: number): Promise<void> {
   return running.get(id) ?? Promise.resolve();
 }
 
+/** Keeps what each judge or arbiter call sent and got back, so the new judgement's prompts and replies can be read. */
+function capturing(client: LlmClient, keep: (call: Record<string, unknown>) => void): LlmClient {
+  return {
+    model: client.model,
+    async complete(request) {
+      const entry: Record<string, unknown> = { model: client.model, stage: request.stage, temperature: request.temperature ?? null, messages: request.messages };
+      keep(entry);
+      try {
+        const reply = await client.complete(request);
+        entry.reply = reply.content;
+        return reply;
+      } catch (error) {
+        entry.error = errorMessage(error);
+        throw error;
+      }
+    },
+  };
+}
+
 async function judgeAll(db: AtlasDb, version: number, rim: RIMConfig, attempts: JudgedAttemptRow[], options: RejudgeOptions) {
-  const evaluator = createRewardEvaluator(rim, { env: options.env ?? process.env, emit: async () => undefined });
+  const env = options.env ?? process.env;
+  let calls: Record<string, unknown>[] = [];
+  const clients = {
+    small: capturing(createLlmClient(rim.small_model, { env, label: "rim.small_model" }), (call) => calls.push(call)),
+    large: capturing(createLlmClient(rim.large_model, { env, label: "rim.large_model" }), (call) => calls.push(call)),
+  };
+  const evaluator = createRewardEvaluator(rim, { env, emit: async () => undefined, clients });
   const signal = new AbortController().signal;
   try {
     for (const row of attempts) {
+      calls = [];
       const step = PlanStepSchema.safeParse(row.planStep);
       const reward = await evaluator.evaluate(
         {
@@ -72,6 +100,7 @@ async function judgeAll(db: AtlasDb, version: number, rim: RIMConfig, attempts: 
         attempt: row.attempt,
         score: reward.score,
         reward: reward as unknown as Record<string, unknown>,
+        calls,
       });
     }
     await finishRejudge(db, version, { status: "succeeded" });
