@@ -14,33 +14,33 @@ export function JudgementVersions({ sessionId, stepId }: { sessionId: number; st
   const withCalls = rows.filter((row) => row.calls && row.calls.length > 0);
   return (
     <div>
-    <table className="text-sm" data-testid={`judgement-versions-${stepId}`}>
-      <thead className="text-xs text-slate-500">
-        <tr>
-          <th className="pr-3 text-left font-medium">judgement</th>
-          {attempts.map((attempt) => (
-            <th key={attempt} className="px-3 text-right font-medium">
-              attempt {attempt}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody className="tabular-nums">
-        {versions.map((version) => (
-          <tr key={version} data-testid={`judgement-version-${stepId}-${version}`}>
-            <td className="pr-3 text-slate-600">{version === 0 ? "recorded (v0)" : `re-judge v${version}`}</td>
-            {attempts.map((attempt) => {
-              const row = rows.find((item) => item.version === version && item.attempt === attempt);
-              return (
-                <td key={attempt} className="px-3 text-right" title={row?.rationale ?? undefined}>
-                  {row ? formatScore(row.score) : "—"}
-                </td>
-              );
-            })}
+      <table className="text-sm" data-testid={`judgement-versions-${stepId}`}>
+        <thead className="text-xs text-slate-500">
+          <tr>
+            <th className="pr-3 text-left font-medium">judgement</th>
+            {attempts.map((attempt) => (
+              <th key={attempt} className="px-3 text-right font-medium">
+                attempt {attempt}
+              </th>
+            ))}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody className="tabular-nums">
+          {versions.map((version) => (
+            <tr key={version} data-testid={`judgement-version-${stepId}-${version}`}>
+              <td className="pr-3 text-slate-600">{version === 0 ? "recorded (v0)" : `re-judge v${version}`}</td>
+              {attempts.map((attempt) => {
+                const row = rows.find((item) => item.version === version && item.attempt === attempt);
+                return (
+                  <td key={attempt} className="px-3 text-right" title={row?.rationale ?? undefined}>
+                    {row ? formatScore(row.score) : "—"}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
       {withCalls.map((row) => (
         <details key={`${row.version}:${row.attempt}`} className="mt-1 text-xs" data-testid={`judgement-calls-${stepId}-${row.version}-${row.attempt}`}>
           <summary className="cursor-pointer text-blue-700">
