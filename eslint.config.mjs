@@ -33,6 +33,11 @@ const BROWSER_LIB = [
   "lib/http/sse.ts",
   "lib/llm/providers.ts",
   "lib/sessions/api-types.ts",
+  "lib/review/api-types.ts",
+  "lib/review/client.ts",
+  "lib/review/queue-keys.ts",
+  "lib/review/drift.ts",
+  "lib/review/agreement.ts",
   "lib/errors.ts",
   "lib/query-client.ts",
 ];

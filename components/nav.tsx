@@ -7,6 +7,8 @@ const LINKS = [
   { href: "/", label: "Overview", exact: true },
   { href: "/runs/new", label: "Runs" },
   { href: "/sessions", label: "Sessions" },
+  { href: "/review", label: "Review" },
+  { href: "/judges", label: "Judges" },
   { href: "/configs", label: "Configs" },
   { href: "/export", label: "Export" },
 ] as const;

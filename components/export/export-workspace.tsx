@@ -1,5 +1,7 @@
 "use client";
 
+import { REVIEW_STATUSES } from "@/lib/review/api-types";
+import { ALL_REVIEW_STATUSES } from "@/lib/export/filters";
 import { useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useState, type ReactNode } from "react";
@@ -57,7 +59,37 @@ export function ExportWorkspace() {
               </label>
             ))}
           </fieldset>
+          <fieldset className="flex flex-wrap gap-3" data-testid="export-review-status">
+            <legend className="mb-1 text-xs font-medium text-slate-600">
+              Review status (none ticked: what each session&apos;s config asks for — approved when runtime_safety.review is set)
+            </legend>
+            {[...REVIEW_STATUSES, ALL_REVIEW_STATUSES].map((status) => (
+              <label key={status} className="flex items-center gap-1.5 text-sm">
+                <input
+                  type="checkbox"
+                  data-testid={`export-review-${status}`}
+                  checked={values.reviewStatuses.includes(status)}
+                  onChange={(event) =>
+                    set(
+                      "reviewStatuses",
+                      event.currentTarget.checked ? [...values.reviewStatuses, status] : values.reviewStatuses.filter((item) => item !== status),
+                    )
+                  }
+                />
+                {status === ALL_REVIEW_STATUSES ? "all (gate off)" : status}
+              </label>
+            ))}
+          </fieldset>
           <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-3">
+            <Field label="Judgement version (re-judge id; blank: as recorded)">
+              <input
+                inputMode="numeric"
+                value={values.judgementVersion}
+                onChange={(event) => set("judgementVersion", event.currentTarget.value)}
+                className={INPUT}
+                data-testid="export-judgement-version"
+              />
+            </Field>
             <Field label="Task contains">
               <input type="search" value={values.q} onChange={(event) => set("q", event.currentTarget.value)} className={INPUT} data-testid="export-q" />
             </Field>

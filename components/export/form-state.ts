@@ -14,6 +14,8 @@ import {
 
 export interface ExportFormValues {
   statuses: string[];
+  /** Review statuses, or ["all"]; none: each session's config default (runtime_safety.review). */
+  reviewStatuses: string[];
   since: string;
   until: string;
   minReward: string;
@@ -25,11 +27,14 @@ export interface ExportFormValues {
   offset: string;
   trajectoryEventLimit: string;
   format: ExportFormat;
+  /** A re-judge's version; blank or 0: the recorded judgement. */
+  judgementVersion: string;
 }
 
 export function emptyExportForm(): ExportFormValues {
   return {
     statuses: [],
+    reviewStatuses: [],
     since: "",
     until: "",
     minReward: "",
@@ -40,6 +45,7 @@ export function emptyExportForm(): ExportFormValues {
     offset: "",
     trajectoryEventLimit: String(DEFAULT_TRAJECTORY_EVENT_LIMIT),
     format: "sessions",
+    judgementVersion: "",
   };
 }
 
@@ -50,6 +56,7 @@ export function exportFormFromParams(params: URLSearchParams): ExportFormValues 
   return {
     ...form,
     statuses: params.getAll("status"),
+    reviewStatuses: params.getAll("review_status"),
     since: params.get("since") ?? "",
     until: params.get("until") ?? "",
     minReward: params.get("min_reward") ?? "",
@@ -60,6 +67,7 @@ export function exportFormFromParams(params: URLSearchParams): ExportFormValues 
     offset: params.get("offset") ?? "",
     trajectoryEventLimit: params.get("trajectory_event_limit") ?? form.trajectoryEventLimit,
     format: EXPORT_FORMATS.includes(format as ExportFormat) ? (format as ExportFormat) : form.format,
+    judgementVersion: params.get("judgement_version") ?? "",
   };
 }
 
@@ -71,6 +79,7 @@ export type ParsedExportForm =
 const FIELD_LABELS: Record<string, string> = {
   session_id: "Session ids",
   status: "Status",
+  review_status: "Review status",
   since: "Created on or after",
   until: "Created before",
   min_reward: "Minimum reward",
@@ -80,12 +89,14 @@ const FIELD_LABELS: Record<string, string> = {
   offset: "Offset",
   trajectory_event_limit: "Events per session",
   format: "Format",
+  judgement_version: "Judgement version",
 };
 
 export function parseExportForm(values: ExportFormValues): ParsedExportForm {
   const parsed = ExportFiltersSchema.safeParse({
     session_id: values.sessionIds.split(/[\s,]+/).filter(Boolean),
     status: values.statuses,
+    review_status: values.reviewStatuses,
     since: values.since,
     until: values.until,
     min_reward: values.minReward,
@@ -95,6 +106,7 @@ export function parseExportForm(values: ExportFormValues): ParsedExportForm {
     offset: values.offset,
     trajectory_event_limit: values.trajectoryEventLimit,
     format: values.format,
+    judgement_version: values.judgementVersion,
   });
   if (!parsed.success) {
     return {
@@ -113,6 +125,8 @@ export function exportCliCommand(filters: ExportFilters): string {
   const words = ["atlas", "export", "--output", filters.format === "sessions" ? "atlas-export.jsonl" : `atlas-${filters.format}.jsonl`];
   for (const id of filters.sessionIds) words.push("--session-id", String(id));
   for (const status of filters.statuses) words.push("--status", status);
+  if (filters.reviewStatuses === "all") words.push("--review-status", "all");
+  else if (filters.reviewStatuses !== "default") for (const status of filters.reviewStatuses) words.push("--review-status", status);
   const options: [string, string | number | undefined][] = [
     ["--since", filters.since],
     ["--until", filters.until],
@@ -123,6 +137,7 @@ export function exportCliCommand(filters: ExportFilters): string {
     ["--offset", filters.offset || undefined],
     ["--trajectory-event-limit", filters.trajectoryEventLimit === DEFAULT_TRAJECTORY_EVENT_LIMIT ? undefined : filters.trajectoryEventLimit],
     ["--format", filters.format === "sessions" ? undefined : filters.format],
+    ["--judgement-version", filters.judgementVersion || undefined],
   ];
   for (const [flag, value] of options) if (value !== undefined && value !== "") words.push(flag, String(value));
   return words.map(shellQuote).join(" ");

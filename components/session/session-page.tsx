@@ -2,7 +2,8 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { ReviewPanel } from "@/components/review/review-panel";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { Spinner } from "@/components/ui/spinner";
 import type { AtlasError } from "@/lib/errors";
@@ -60,6 +61,11 @@ function SessionContent({ view }: { view: SessionView }) {
     setExpanded((current) => (current.has(stepId) ? current : new Set(current).add(stepId)));
     document.getElementById(`step-${stepId}`)?.scrollIntoView({ behavior: "smooth", block: "start" });
   }, []);
+  // `#step-N` (links from the review queue) opens that step.
+  useEffect(() => {
+    const stepId = Number(/^#step-(\d+)$/.exec(window.location.hash)?.[1]);
+    if (Number.isInteger(stepId) && stepId > 0) select(stepId);
+  }, [select]);
 
   const { plan, steps } = view;
   const scheduled = view.live.scheduled;
@@ -73,6 +79,7 @@ function SessionContent({ view }: { view: SessionView }) {
     <div data-testid="session-page" data-session-id={sessionId} data-last-seq={view.session.lastSeq}>
       <SessionHeader session={view.session} progress={progress} />
       <StreamStatus active={active} stream={stream} errors={view.live.errors} />
+      {active ? null : <ReviewPanel sessionId={sessionId} configName={view.session.configName} />}
       <PlanView plan={view.plan} statuses={statuses} active={active} onSelectStep={select} />
       <StepTimeline
         sessionId={sessionId}

@@ -1,5 +1,7 @@
 "use client";
 
+import { JudgementVersions } from "@/components/review/judgement-versions";
+import { LabelForm } from "@/components/review/label-form";
 import { useQuery } from "@tanstack/react-query";
 import { memo, useMemo, useState } from "react";
 import { Badge } from "@/components/ui/badge";
@@ -229,6 +231,8 @@ function StepBody({
       {detail.status !== "running" && detail.status !== "pending" && detail.attemptDetails.length === 0 && detail.output ? (
         <TextBlock text={detail.output} />
       ) : null}
+      {sessionActive ? null : <JudgementVersions sessionId={sessionId} stepId={detail.stepId} />}
+      {sessionActive ? null : <LabelForm sessionId={sessionId} stepId={detail.stepId} attempts={attempts.map((attempt) => attempt.attempt)} />}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { REVIEW_STATUSES, type ReviewStatus } from "@/lib/review/api-types";
 import type { FormEvent } from "react";
 import { SESSION_STATUSES, type SessionStatus } from "@/lib/trajectory";
 import { filterProblems, hasFilters, type SessionFilters } from "@/lib/session-view/list-filters";
@@ -36,6 +37,22 @@ export function SessionFiltersForm({
               name="status"
               value={status}
               defaultChecked={filters.status.includes(status)}
+              onChange={(event) => event.currentTarget.form?.requestSubmit()}
+            />
+            {status}
+          </label>
+        ))}
+      </fieldset>
+      <fieldset className="mt-2 flex flex-wrap gap-3">
+        <legend className="mb-1 text-xs font-medium text-slate-600">Review</legend>
+        {REVIEW_STATUSES.map((status) => (
+          <label key={status} className="flex items-center gap-1.5 text-sm">
+            <input
+              type="checkbox"
+              name="review"
+              value={status}
+              data-testid={`filter-review-${status}`}
+              defaultChecked={(filters.review ?? []).includes(status)}
               onChange={(event) => event.currentTarget.form?.requestSubmit()}
             />
             {status}
@@ -107,5 +124,6 @@ function readForm(data: FormData): SessionFilters {
     minReward: text("minReward"),
     maxReward: text("maxReward"),
     q: text("q"),
+    review: data.getAll("review").map(String) as ReviewStatus[],
   };
 }

@@ -1,9 +1,10 @@
 "use client";
 
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { BulkReviewBar } from "@/components/review/bulk-review-bar";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useMemo } from "react";
+import { useMemo, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorNotice } from "@/components/ui/error-notice";
@@ -31,6 +32,14 @@ export function SessionsList() {
   const configs = useQuery(launchConfigsQuery());
   const sessions = useMemo(() => list.data?.pages.flatMap((page) => page.sessions) ?? [], [list.data]);
   const live = sessions.some((session) => isActive(session.status));
+  const [selected, setSelected] = useState<ReadonlySet<number>>(() => new Set());
+  const toggle = (sessionId: number) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      if (next.has(sessionId)) next.delete(sessionId);
+      else next.add(sessionId);
+      return next;
+    });
 
   function apply(next: SessionFilters) {
     const nextParams = filtersToParams(next);
@@ -70,7 +79,8 @@ export function SessionsList() {
       ) : null}
       {sessions.length > 0 ? (
         <>
-          <SessionsTable sessions={sessions} />
+          <BulkReviewBar selected={selected} onDone={() => setSelected(new Set())} />
+          <SessionsTable sessions={sessions} selection={{ selected, onToggle: toggle }} />
           <div className="mt-3 flex items-center gap-3 text-sm text-slate-600">
             <span data-testid="sessions-count">
               Showing {sessions.length} session{sessions.length === 1 ? "" : "s"}

@@ -28,10 +28,18 @@ const COMMANDS: Record<string, CommandEntry> = {
   export: {
     summary: "write sessions as training-ready JSONL",
     usage:
-      "atlas export --output FILE|- [--database-url URL] [--session-id N]... [--status S]... [--limit N] [--offset N]\n" +
+      "atlas export --output FILE|- [--database-url URL] [--session-id N]... [--status S]... [--review-status S|all]...\n" +
+      "             [--limit N] [--offset N]\n" +
       "             [--trajectory-event-limit N] [--batch-size N] [--since DATE] [--until DATE] [--min-reward X]\n" +
-      "             [--config-name NAME] [--search TEXT] [--format sessions|steps|pairs] [--quiet]",
+      "             [--config-name NAME] [--search TEXT] [--format sessions|steps|pairs] [--judgement-version N] [--quiet]",
     load: async () => (await import("./commands/export")).exportCommand,
+  },
+  review: {
+    summary: "list sessions by review status; approve, quarantine or reset them (with a note)",
+    usage:
+      "atlas review list [--status pending|approved|quarantined]... [--limit N] [--offset N] [--database-url URL]\n" +
+      "       atlas review approve|quarantine|reset SESSION... [--note TEXT] [--reviewer NAME] [--database-url URL]",
+    load: async () => (await import("./commands/review")).reviewCommand,
   },
   import: {
     summary: "load sessions from a JSONL export (ours or upstream's)",

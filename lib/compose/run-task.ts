@@ -13,7 +13,9 @@ import { requireTask, runSession } from "@/lib/runtime/run-session";
 import type { RunResult } from "@/lib/runtime/types";
 import type { TrajectoryEvent } from "@/lib/trajectory";
 import { configuredCollaborators } from "./collaborators";
-import { sessionStoreFor, type SessionTarget } from "./session-target";
+import { afterStoredSession } from "@/lib/review/after-session";
+import { readEnv } from "@/lib/server/env";
+import { databaseOf, sessionStoreFor, type SessionTarget } from "./session-target";
 
 export interface RunTaskOptions {
   task: string;
@@ -47,8 +49,11 @@ export interface RunTaskOptions {
 export async function runTask(options: RunTaskOptions): Promise<RunResult> {
   const task = requireTask(options.task);
   const resolved = await resolveTaskConfig(options);
-  const store = await sessionStoreFor(options.store ?? "process-database");
-  return runSession({
+  // Read before the run, so a malformed webhook URL stops it before anything is recorded.
+  const webhookUrl = readEnv("ATLAS_ALERT_WEBHOOK_URL", options.env ?? process.env);
+  const target = options.store ?? "process-database";
+  const store = await sessionStoreFor(target);
+  const result = await runSession({
     task,
     config: resolved.config,
     store,
@@ -65,6 +70,11 @@ export async function runTask(options: RunTaskOptions): Promise<RunResult> {
     configName: options.configName ?? resolved.configName,
     configHash: options.configHash ?? null,
   });
+  const database = await databaseOf(target);
+  if (database && result.sessionId !== null) {
+    await afterStoredSession(database, result.sessionId, resolved.config, webhookUrl ? { webhookUrl } : {});
+  }
+  return result;
 }
 
 interface ResolvedConfig {

@@ -14,8 +14,15 @@ export type SessionTarget =
   | SessionStore;
 
 export async function sessionStoreFor(target: SessionTarget): Promise<SessionStore> {
-  if (target === "none") return noSessionStore;
-  if (target === "process-database") return databaseSessionStore((await getDatabase()).db);
-  if ("database" in target) return databaseSessionStore(target.database);
-  return target;
+  const database = await databaseOf(target);
+  if (database) return databaseSessionStore(database);
+  return target === "none" ? noSessionStore : (target as SessionStore);
+}
+
+/** The database behind a target; null when nothing is stored or the caller brought its own store. */
+export async function databaseOf(target: SessionTarget): Promise<AtlasDb | null> {
+  if (target === "none") return null;
+  if (target === "process-database") return (await getDatabase()).db;
+  if ("database" in target) return target.database;
+  return null;
 }

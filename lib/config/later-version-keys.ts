@@ -7,7 +7,7 @@ import { closestKey } from "./schema-walk";
 
 /** Later-version keys by the dotted path of the mapping that contains them ("" is the root). */
 const LATER_VERSION_KEYS: Readonly<Record<string, ReadonlySet<string>>> = {
-  "": new Set(["learning", "adaptive_teaching", "runtime_safety", "metadata_digest", "reward", "mcp"]),
+  "": new Set(["learning", "adaptive_teaching", "metadata_digest", "reward", "mcp"]),
   agent: new Set(["metadata_digest"]),
   orchestration: new Set(["forced_mode"]),
   storage: new Set(["apply_schema_on_connect"]),

@@ -13,6 +13,12 @@ function issuesOf(value: unknown) {
   return result.ok ? [] : result.issues;
 }
 
+function configOf(value: unknown) {
+  const result = parseConfigObject(value);
+  if (!result.ok) throw new Error(JSON.stringify(result.issues));
+  return result.config;
+}
+
 describe("AtlasConfigSchema defaults", () => {
   const config = AtlasConfigSchema.parse(minimal);
 
@@ -273,7 +279,8 @@ describe("sections", () => {
       issuesOf({
         ...minimal,
         storage: { database_url: "postgresql://x", apply_schema_on_connect: true },
-        runtime_safety: {},
+        learning: {},
+        adaptive_teaching: { enabled: true },
       }),
     ).toEqual([
       {
@@ -281,9 +288,40 @@ describe("sections", () => {
         message: 'key "storage.apply_schema_on_connect" is from a later Atlas SDK version and is not supported yet',
       },
       {
-        path: "runtime_safety",
-        message: 'section "runtime_safety" is from a later Atlas SDK version and is not supported yet',
+        path: "learning",
+        message: 'section "learning" is from a later Atlas SDK version and is not supported yet',
+      },
+      {
+        path: "adaptive_teaching",
+        message: 'section "adaptive_teaching" is from a later Atlas SDK version and is not supported yet',
       },
     ]);
+  });
+
+  it("runtime_safety is accepted with upstream's defaults, and absent means no gate", () => {
+    expect(configOf(minimal).runtime_safety).toBeNull();
+    expect(configOf({ ...minimal, runtime_safety: {} }).runtime_safety).toEqual({
+      review: { require_approval: true, default_export_statuses: ["approved"] },
+      drift: { enabled: true, window: 50, z_threshold: 3, min_baseline: 5, use_mad: true, failure_rate: 0.5 },
+    });
+    const custom = configOf({
+      ...minimal,
+      runtime_safety: {
+        review: { require_approval: false, default_export_statuses: ["approved", "pending"] },
+        drift: { window: 20, z_threshold: 2.5, use_mad: false },
+      },
+    }).runtime_safety;
+    expect(custom?.review).toEqual({ require_approval: false, default_export_statuses: ["approved", "pending"] });
+    expect(custom?.drift).toMatchObject({ window: 20, z_threshold: 2.5, min_baseline: 5, use_mad: false });
+  });
+
+  it("runtime_safety rejects unknown statuses and keys with their paths", () => {
+    const issues = issuesOf({
+      ...minimal,
+      runtime_safety: { review: { default_export_statuses: ["approved", "done"] }, drift: { z_threshold: 0, windows: 3 } },
+    });
+    expect(issues.map((issue) => issue.path)).toEqual(
+      expect.arrayContaining(["runtime_safety.review.default_export_statuses.1", "runtime_safety.drift.z_threshold", "runtime_safety.drift.windows"]),
+    );
   });
 });

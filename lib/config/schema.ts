@@ -6,9 +6,11 @@
 import { z } from "zod";
 import { AgentConfigSchema } from "./agent-schema";
 import { LLMParametersSchema } from "./llm-schema";
+import { RuntimeSafetySchema } from "./runtime-safety-schema";
 
 export * from "./agent-schema";
 export * from "./llm-schema";
+export * from "./runtime-safety-schema";
 
 export const BUILT_IN_JUDGES = ["process", "helpfulness"] as const;
 
@@ -220,6 +222,7 @@ export const AtlasConfigSchema = z
     orchestration: OrchestrationConfigSchema.prefault({}),
     rim: RIMConfigSchema,
     storage: StorageConfigSchema.nullable().default(null),
+    runtime_safety: RuntimeSafetySchema.nullable().default(null),
     prompt_rewrite: z
       .null({ error: PROMPT_REWRITE_UNSUPPORTED_MESSAGE })
       .default(null)

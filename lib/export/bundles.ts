@@ -23,5 +23,9 @@ export function bundlesOf(page: SessionRowForExport[], rows: PageRows): SessionB
     const bundle = bundles.get(sessionId);
     if (bundle) bundle.eventTotal = total;
   }
+  for (const session of page) {
+    bundles.get(session.id)!.review = { status: session.reviewStatus ?? "pending", notes: session.reviewNotes ?? null, labels: [] };
+  }
+  for (const { sessionId, ...label } of rows.labels) bundles.get(sessionId)?.review?.labels.push(label);
   return page.map((session) => bundles.get(session.id)!);
 }

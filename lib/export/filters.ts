@@ -4,6 +4,7 @@
  * string lists as they come from argv or URLSearchParams. Browser-safe: zod only.
  */
 import { z } from "zod";
+import { REVIEW_STATUSES, type ReviewStatus } from "@/lib/config/runtime-safety-schema";
 
 export const EXPORT_FORMATS = ["sessions", "steps", "pairs"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -15,7 +16,15 @@ export const DEFAULT_BATCH_SIZE = 100;
 export const MAX_BATCH_SIZE = 1000;
 
 /** Query-parameter keys that may repeat. */
-export const LIST_FILTER_KEYS = ["session_id", "status"] as const;
+export const LIST_FILTER_KEYS = ["session_id", "status", "review_status"] as const;
+
+/** `all` (or `*`) turns the review gate off; no review status at all applies each session's config default. */
+export const ALL_REVIEW_STATUSES = "all";
+/**
+ * Which review statuses an export includes: the listed ones, every one, or `default` — what each session's
+ * `runtime_safety.review.default_export_statuses` says (a session whose config has no such section is included).
+ */
+export type ReviewStatusSelection = ReviewStatus[] | "all" | "default";
 
 const asList = (value: unknown) => (value === undefined || value === "" ? [] : Array.isArray(value) ? value : [value]);
 const blankToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
@@ -62,6 +71,20 @@ export const ExportFiltersSchema = z
       asList,
       z.array(z.string().trim().min(1, "status must not be empty").transform((value) => value.toLowerCase())),
     ),
+    review_status: z.preprocess(
+      asList,
+      z.array(
+        z
+          .string()
+          .trim()
+          .transform((value) => (value === "*" ? ALL_REVIEW_STATUSES : value.toLowerCase()))
+          .pipe(
+            z.enum([...REVIEW_STATUSES, ALL_REVIEW_STATUSES], {
+              error: `review_status must be one of ${[...REVIEW_STATUSES, ALL_REVIEW_STATUSES].join(", ")}`,
+            }),
+          ),
+      ),
+    ),
     since: z.preprocess(blankToUndefined, instant("since").optional()),
     until: z.preprocess(blankToUndefined, instant("until").optional()),
     min_reward: z.preprocess(
@@ -95,6 +118,11 @@ export const ExportFiltersSchema = z
         .default(DEFAULT_BATCH_SIZE),
     ),
     format: z.preprocess(blankToUndefined, z.enum(EXPORT_FORMATS).default("sessions")),
+    /** Rewards of this re-judge instead of the recorded judgement (0). */
+    judgement_version: z.preprocess(
+      blankToUndefined,
+      integer("judgement_version").pipe(z.number().min(0, "judgement_version must be ≥ 0")).default(0),
+    ),
   })
   .strict()
   .refine((filters) => !filters.since || !filters.until || filters.since < filters.until, {
@@ -105,6 +133,7 @@ export const ExportFiltersSchema = z
     // Upstream keeps the first occurrence of a repeated id.
     sessionIds: [...new Set(filters.session_id)],
     statuses: [...new Set(filters.status)],
+    reviewStatuses: reviewSelection(filters.review_status),
     since: filters.since,
     until: filters.until,
     minReward: filters.min_reward,
@@ -115,7 +144,14 @@ export const ExportFiltersSchema = z
     trajectoryEventLimit: filters.trajectory_event_limit,
     batchSize: filters.batch_size,
     format: filters.format,
+    judgementVersion: filters.judgement_version,
   }));
+
+function reviewSelection(values: (ReviewStatus | typeof ALL_REVIEW_STATUSES)[]): ReviewStatusSelection {
+  if (values.length === 0) return "default";
+  if (values.includes(ALL_REVIEW_STATUSES)) return "all";
+  return [...new Set(values as ReviewStatus[])];
+}
 
 export type ExportFiltersInput = z.input<typeof ExportFiltersSchema>;
 export type ExportFilters = z.output<typeof ExportFiltersSchema>;
@@ -130,6 +166,9 @@ export function exportFiltersToSearchParams(filters: Partial<ExportFilters>): UR
   const params = new URLSearchParams();
   for (const id of filters.sessionIds ?? []) params.append("session_id", String(id));
   for (const status of filters.statuses ?? []) params.append("status", status);
+  const review = filters.reviewStatuses ?? "default";
+  if (review === "all") params.append("review_status", ALL_REVIEW_STATUSES);
+  else if (review !== "default") for (const status of review) params.append("review_status", status);
   const single: [string, string | number | undefined][] = [
     ["since", filters.since],
     ["until", filters.until],
@@ -144,6 +183,7 @@ export function exportFiltersToSearchParams(filters: Partial<ExportFilters>): UR
     ],
     ["batch_size", filters.batchSize === DEFAULT_BATCH_SIZE ? undefined : filters.batchSize],
     ["format", filters.format === "sessions" ? undefined : filters.format],
+    ["judgement_version", filters.judgementVersion || undefined],
   ];
   for (const [key, value] of single) if (value !== undefined && value !== "") params.set(key, String(value));
   return params;

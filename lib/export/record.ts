@@ -58,6 +58,12 @@ export function assembleSessionRecord(bundle: SessionBundle): SessionRecord {
     session_metadata: sessionMetadata(bundle, events),
   };
   if (events.length > 0) record.trajectory_events = events;
+  // Upstream's later records carry these at the top level; its trainer ignores keys it does not read.
+  if (bundle.review) {
+    record.review_status = bundle.review.status;
+    if (bundle.review.notes !== null) record.review_notes = bundle.review.notes;
+    if (bundle.review.labels.length > 0) record.human_labels = bundle.review.labels;
+  }
   return record;
 }
 

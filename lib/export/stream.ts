@@ -4,7 +4,8 @@
  * bounded by one page whatever the number of sessions.
  */
 import "server-only";
-import { countSelection, selectPageRows, selectSessionPage, type SessionCursor } from "@/lib/db/queries/export";
+import { AtlasError } from "@/lib/errors";
+import { countLeftOutByReview, countSelection, judgementVersionExists, selectPageRows, selectSessionPage, type SessionCursor } from "@/lib/db/queries/export";
 import type { AtlasDb } from "@/lib/db/types";
 import { bundlesOf } from "./bundles";
 import type { ExportFilters } from "./filters";
@@ -33,6 +34,11 @@ export function countSessions(db: AtlasDb, filters: ExportFilters): Promise<Sele
   return countSelection(db, filters);
 }
 
+/** Sessions the other filters select but the review selection leaves out, by review status (what the CLI reports). */
+export function countLeftOutByReviewStatus(db: AtlasDb, filters: ExportFilters): Promise<{ status: string; sessions: number }[]> {
+  return countLeftOutByReview(db, filters);
+}
+
 export function emptyStats(): ExportStats {
   return { sessions: 0, steps: 0, lines: 0, batches: 0 };
 }
@@ -42,6 +48,9 @@ export function emptyStats(): ExportStats {
  * arrives, so the database works while the caller serialises and writes (at most two pages in memory).
  */
 async function* bundlePages(db: AtlasDb, filters: ExportFilters, signal?: AbortSignal): AsyncGenerator<SessionBundle[]> {
+  if (filters.judgementVersion !== 0 && !(await judgementVersionExists(db, filters.judgementVersion))) {
+    throw new AtlasError("not_found", `judgement version ${filters.judgementVersion} does not exist`);
+  }
   let remaining = filters.limit ?? Number.POSITIVE_INFINITY;
   let offset = filters.offset;
   let size = Math.min(filters.batchSize, remaining);
@@ -50,7 +59,7 @@ async function* bundlePages(db: AtlasDb, filters: ExportFilters, signal?: AbortS
     const page = db.transaction(
       async (tx) => {
         const sessions = await selectSessionPage(tx, { filters, size: pageSize, cursor, offset: pageOffset });
-        const rows = await selectPageRows(tx, sessions.map((session) => session.id), filters.trajectoryEventLimit);
+        const rows = await selectPageRows(tx, sessions.map((session) => session.id), filters.trajectoryEventLimit, filters.judgementVersion);
         return bundlesOf(sessions, rows);
       },
       // One snapshot per page: a session still running is exported as it stood, never half-updated.
@@ -89,8 +98,14 @@ export async function* exportRecords(
   options: ExportOptions = {},
 ): AsyncGenerator<SessionRecord> {
   for await (const page of bundlePages(db, filters, options.signal)) {
-    for (const bundle of page) yield assembleSessionRecord(bundle);
+    for (const bundle of page) yield withJudgementVersion(assembleSessionRecord(bundle), filters.judgementVersion);
   }
+}
+
+/** A record whose rewards come from a re-judge says which one. */
+function withJudgementVersion(record: SessionRecord, version: number): SessionRecord {
+  if (version !== 0) record.judgement_version = version;
+  return record;
 }
 
 /** Text chunks of about this size: below V8's large-object threshold, large enough for few writes. */
@@ -120,7 +135,7 @@ export async function* exportChunks(
   };
   for await (const page of bundlePages(db, filters, options.signal)) {
     for (let index = 0; index < page.length; index += 1) {
-      const record = assembleSessionRecord(page[index]!);
+      const record = withJudgementVersion(assembleSessionRecord(page[index]!), filters.judgementVersion);
       // Let the rows of a written session go while the rest of the page is written.
       page[index] = undefined as unknown as SessionBundle;
       stats.sessions += 1;

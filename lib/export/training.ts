@@ -131,22 +131,24 @@ interface AttemptView {
 }
 
 /**
- * One line per step that needed a retry and ended accepted: the first rejected attempt against the accepted one,
- * for preference training. A step whose last attempt failed yields nothing.
+ * One line per step that needed a retry: for preference training. By default the first rejected attempt against the
+ * accepted one (a step whose last attempt failed yields nothing). A human label naming a preferred attempt overrides
+ * that ordering: the preferred attempt is `accepted`, the attempt the reward ordering chose (or, when the human
+ * agrees with it, the first rejected one) is `rejected`, and `preference_source` says "human".
  */
 export function preferencePairs(record: JsonObject): JsonObject[] {
   const sessionMetadata = isJsonObject(record.session_metadata) ? record.session_metadata : {};
+  const preferences = humanPreferences(record);
   const pairs: JsonObject[] = [];
   for (const step of asObjects(record.steps)) {
     const metadata = isJsonObject(step.metadata) ? step.metadata : {};
     const history = asObjects(metadata.attempt_history ?? step.attempt_history);
     if (history.length < 2) continue;
-    const final = history[history.length - 1]!;
-    if (!isAccepted(final)) continue;
     const rejectedEntries = history.slice(0, -1).filter((entry) => entry.outcome === undefined || entry.outcome === "retry");
-    const rejected = rejectedEntries[0];
-    if (!rejected) continue;
-    const accepted = attemptView(final, step);
+    const choice = pairChoice(history, rejectedEntries, preferences.get(Number(step.step_id)));
+    if (!choice) continue;
+    const accepted = attemptView(choice.accepted, choice.accepted === history[history.length - 1] ? step : null);
+    const rejected = attemptView(choice.rejected, choice.rejected === history[history.length - 1] ? step : null);
     pairs.push({
       task: record.task ?? "",
       session_id: sessionMetadata.session_id ?? null,
@@ -157,14 +159,43 @@ export function preferencePairs(record: JsonObject): JsonObject[] {
       context: step.context ?? {},
       guidance: step.guidance ?? [],
       rejected_attempts: rejectedEntries.length,
-      rejected: attemptView(rejected, null),
+      rejected,
       accepted,
-      reward_margin: Number((accepted.reward.score - attemptView(rejected, null).reward.score).toFixed(6)),
+      reward_margin: Number((accepted.reward.score - rejected.reward.score).toFixed(6)),
+      preference_source: choice.label ? "human" : "reward",
+      ...(choice.label ? { human_label: { id: choice.label.id, labeler: choice.label.labeler, note: choice.label.note ?? null } } : {}),
       // Our own format: versioned like our additive blocks.
       schema_version: EXPORT_SCHEMA_VERSION,
     });
   }
   return pairs;
+}
+
+interface PairChoice {
+  accepted: JsonObject;
+  rejected: JsonObject;
+  label: JsonObject | null;
+}
+
+function pairChoice(history: JsonObject[], rejectedEntries: JsonObject[], label: JsonObject | undefined): PairChoice | null {
+  const final = history[history.length - 1]!;
+  const preferred = label ? history.find((entry) => Number(entry.attempt) === Number(label.preferred_attempt)) : undefined;
+  if (label && preferred) {
+    const rewardChoice = isAccepted(final) ? final : undefined;
+    const rejected = preferred !== rewardChoice && rewardChoice ? rewardChoice : (history.find((entry) => entry !== preferred) ?? null);
+    return rejected ? { accepted: preferred, rejected, label } : null;
+  }
+  if (!isAccepted(final) || !rejectedEntries[0]) return null;
+  return { accepted: final, rejected: rejectedEntries[0], label: null };
+}
+
+/** The newest label naming a preferred attempt, by step id (the record's `human_labels`, oldest first). */
+function humanPreferences(record: JsonObject): Map<number, JsonObject> {
+  const byStep = new Map<number, JsonObject>();
+  for (const label of asObjects(record.human_labels)) {
+    if (typeof label.step_id === "number" && typeof label.preferred_attempt === "number") byStep.set(label.step_id, label);
+  }
+  return byStep;
 }
 
 function isAccepted(entry: JsonObject): boolean {

@@ -37,6 +37,9 @@ export interface SessionRowForExport {
   plan: unknown;
   originalPlan: unknown;
   review: unknown;
+  /** Review status (pending when never reviewed) and the latest review note; read by the streaming exporter. */
+  reviewStatus?: string;
+  reviewNotes?: string | null;
 }
 
 export interface AttemptRowForExport {
@@ -92,6 +95,27 @@ export interface SessionBundle {
   events: EventRowForExport[];
   /** How many events the session has in total (more than `events.length` when the limit cut). */
   eventTotal: number;
+  /** Where the session's review stands; exports from the database always carry it. */
+  review?: ReviewForExport;
+}
+
+export interface ReviewForExport {
+  status: string;
+  /** The latest note of a review status change. */
+  notes: string | null;
+  labels: LabelForExport[];
+}
+
+/** A human label as the record carries it (snake_case like the record). */
+export interface LabelForExport extends JsonObject {
+  id: number;
+  step_id: number | null;
+  score: number | null;
+  verdict: string | null;
+  preferred_attempt: number | null;
+  note: string | null;
+  labeler: string;
+  created_at: string;
 }
 
 export interface ExportedEvent extends JsonObject {

@@ -140,6 +140,12 @@ export const ENV_VARIABLES = {
   }),
   ATLAS_DEBUG: variable({ schema: flag(), default: "unset", description: "any value: the CLI prints the stack of an unexpected error" }),
   NO_COLOR: variable({ schema: flag(), default: "unset", description: "any value: `atlas run` prints its live telemetry without colour" }),
+  ATLAS_ALERT_WEBHOOK_URL: variable({
+    schema: text().pipe(z.url({ protocol: /^https?$/, error: "ATLAS_ALERT_WEBHOOK_URL must be an http(s) URL" }).optional()),
+    default: "unset",
+    description:
+      "drift and failure-rate alerts of configs with `runtime_safety` are POSTed here as JSON (see [Drift alerts](#review-labels-and-drift-alerts))",
+  }),
   ATLAS_NO_SIGNAL_HANDLERS: variable({
     schema: z.string().optional().transform((value) => value === "1"),
     default: "unset",

@@ -2,6 +2,7 @@
  * The sessions list filters live in the page URL (shareable). This maps the URL query to filters,
  * filters back to a URL query, and filters to the `GET /api/sessions` query string.
  */
+import { REVIEW_STATUSES, type ReviewStatus } from "@/lib/config/runtime-safety-schema";
 import { SESSION_STATUSES, type SessionStatus } from "@/lib/trajectory";
 
 export interface SessionFilters {
@@ -13,9 +14,18 @@ export interface SessionFilters {
   minReward: string;
   maxReward: string;
   q: string;
+  /** Review statuses; empty: any. */
+  review?: ReviewStatus[];
+  experiment?: string;
+  /** "flagged", "unflagged" or "" (either). */
+  drift?: string;
+  /** "true", "false" or "" (either). */
+  escalated?: string;
 }
 
 export const EMPTY_FILTERS: SessionFilters = { status: [], config: "", from: "", to: "", minReward: "", maxReward: "", q: "" };
+
+const SINGLE_KEYS = ["config", "from", "to", "minReward", "maxReward", "q", "experiment", "drift", "escalated"] as const;
 
 type Params = Pick<URLSearchParams, "get" | "getAll">;
 
@@ -29,15 +39,30 @@ export function filtersFromParams(params: Params): SessionFilters {
     minReward: params.get("minReward")?.trim() ?? "",
     maxReward: params.get("maxReward")?.trim() ?? "",
     q: params.get("q")?.trim() ?? "",
+    ...reviewFiltersFromParams(params),
   };
+}
+
+/** The review queue's filters (left out when absent, so plain list filters keep their shape). */
+function reviewFiltersFromParams(params: Params): Partial<SessionFilters> {
+  const review = params.getAll("review").flatMap((value) => value.split(","));
+  const picked: Partial<SessionFilters> = {};
+  const statuses = REVIEW_STATUSES.filter((status) => review.includes(status));
+  if (statuses.length > 0) picked.review = statuses;
+  for (const key of ["experiment", "drift", "escalated"] as const) {
+    const value = params.get(key)?.trim();
+    if (value) picked[key] = value;
+  }
+  return picked;
 }
 
 /** The page URL query for filters (empty fields left out, statuses repeated). */
 export function filtersToParams(filters: SessionFilters): URLSearchParams {
   const params = new URLSearchParams();
   for (const status of filters.status) params.append("status", status);
-  for (const key of ["config", "from", "to", "minReward", "maxReward", "q"] as const) {
-    const value = filters[key].trim();
+  for (const status of filters.review ?? []) params.append("review", status);
+  for (const key of SINGLE_KEYS) {
+    const value = (filters[key] ?? "").trim();
     if (value) params.set(key, value);
   }
   return params;
@@ -64,6 +89,10 @@ export function filterProblems(filters: SessionFilters): FilterProblem[] {
     const raw = filters[field];
     if (raw && Number.isNaN(Date.parse(raw))) problems.push({ field, message: "a date such as 2026-01-31" });
   }
+  const experiment = filters.experiment?.trim();
+  if (experiment && !/^[1-9]\d*$/.test(experiment)) problems.push({ field: "experiment", message: "an experiment id such as 3" });
+  if (filters.drift && !["flagged", "unflagged"].includes(filters.drift)) problems.push({ field: "drift", message: "flagged or unflagged" });
+  if (filters.escalated && !["true", "false"].includes(filters.escalated)) problems.push({ field: "escalated", message: "true or false" });
   if (filters.from && filters.to && Date.parse(filters.from) > Date.parse(filters.to)) {
     problems.push({ field: "to", message: "must not be before the start date" });
   }
@@ -75,8 +104,9 @@ export function sessionsApiQuery(filters: SessionFilters, cursor: string | null,
   const invalid = new Set(filterProblems(filters).map((problem) => problem.field));
   const params = new URLSearchParams();
   for (const status of filters.status) params.append("status", status);
-  for (const key of ["config", "from", "to", "minReward", "maxReward", "q"] as const) {
-    const value = filters[key].trim();
+  for (const status of filters.review ?? []) params.append("review", status);
+  for (const key of SINGLE_KEYS) {
+    const value = (filters[key] ?? "").trim();
     if (value && !invalid.has(key)) params.set(key, value);
   }
   if (cursor) params.set("cursor", cursor);

@@ -3,6 +3,7 @@
  * browser and scripts. Browser-safe. Users script against it: change it only additively.
  */
 import { z } from "zod";
+import { ReviewStatusSchema } from "@/lib/config/runtime-safety-schema";
 import { EVENT_TYPES, type EventType, SessionStatusSchema, SessionSummarySchema, TrajectoryEventSchema } from "@/lib/trajectory";
 
 // The session state events project into is defined with the projection; it is part of this contract.
@@ -50,14 +51,26 @@ export const SessionListQuerySchema = z.object({
   minReward: optionalNumber.pipe(z.number().min(0).max(1).optional()),
   maxReward: optionalNumber.pipe(z.number().min(0).max(1).optional()),
   q: z.string().max(500).optional(),
+  /** Review status; repeat for several (a session never reviewed is pending). */
+  review: many(ReviewStatusSchema),
+  experiment: optionalNumber.pipe(z.number().int().positive().optional()),
+  drift: z.enum(["flagged", "unflagged"]).optional(),
+  escalated: z.enum(["true", "false"]).optional(),
   /** Opaque keyset cursor from the previous page's `nextCursor`. */
   cursor: z.string().optional(),
   limit: optionalNumber.pipe(z.number().int().min(1).max(200).default(50)),
 });
 export type SessionListQuery = z.infer<typeof SessionListQuerySchema>;
 
+/** A listed session: its summary plus where its review stands. */
+export const SessionListItemSchema = SessionSummarySchema.extend({
+  reviewStatus: ReviewStatusSchema,
+  driftFlagged: z.boolean(),
+});
+export type SessionListItem = z.infer<typeof SessionListItemSchema>;
+
 export const SessionListResponseSchema = z.object({
-  sessions: z.array(SessionSummarySchema),
+  sessions: z.array(SessionListItemSchema),
   nextCursor: z.string().nullable(),
 });
 export type SessionListResponse = z.infer<typeof SessionListResponseSchema>;
@@ -91,6 +104,8 @@ export const stepDetailPath = (sessionId: number, stepId: number) => `/api/sessi
 export const SessionDetailQuerySchema = z.object({
   /** `omit` leaves out validation verdicts and judge panels; `GET /api/sessions/:id/steps/:stepId` has them. */
   evaluations: z.enum(["include", "omit"]).default("include"),
+  /** Show the rewards of this judgement version (a re-judge id; 0 is the recorded judgement). */
+  judgement: optionalNumber.pipe(z.number().int().min(0).optional()),
 });
 
 export const EventLogQuerySchema = z.object({

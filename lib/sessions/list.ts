@@ -1,7 +1,7 @@
 import "server-only";
 import { listSessionRows, type SessionListFilter } from "@/lib/db/queries/session-views";
 import type { Queryable } from "@/lib/db/types";
-import type { SessionListQuery, SessionListResponse } from "./api-types";
+import type { SessionListItem, SessionListQuery, SessionListResponse } from "./api-types";
 import { decodeSessionCursor, encodeSessionCursor } from "./cursor";
 import { toSessionSummary } from "./summary";
 
@@ -15,7 +15,11 @@ export async function listSessions(db: Queryable, query: SessionListQuery): Prom
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {
-    sessions: page.map(toSessionSummary),
+    sessions: page.map((row) => ({
+      ...toSessionSummary(row),
+      reviewStatus: row.reviewStatus as SessionListItem["reviewStatus"],
+      driftFlagged: row.driftFlagged,
+    })),
     nextCursor: rows.length > query.limit && last ? encodeSessionCursor(last.key) : null,
   };
 }
@@ -30,6 +34,10 @@ export function toListFilter(query: SessionListQuery): Omit<SessionListFilter, "
     minReward: query.minReward,
     maxReward: query.maxReward,
     taskContains: query.q?.trim() || undefined,
+    reviewStatuses: query.review,
+    experimentId: query.experiment,
+    driftFlagged: query.drift === undefined ? undefined : query.drift === "flagged",
+    escalated: query.escalated === undefined ? undefined : query.escalated === "true",
     after: query.cursor === undefined || query.cursor === "" ? undefined : decodeSessionCursor(query.cursor),
   };
 }

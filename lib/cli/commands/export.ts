@@ -3,7 +3,7 @@ import { openMigratedDatabase } from "@/lib/db/open";
 import { resolveDatabaseTarget, type DatabaseTarget } from "@/lib/db/target";
 import type { DatabaseHandle } from "@/lib/db/types";
 import { ExportFiltersSchema, type ExportFilters } from "@/lib/export/filters";
-import { emptyStats, exportChunks, type ExportStats } from "@/lib/export/stream";
+import { countLeftOutByReviewStatus, emptyStats, exportChunks, type ExportStats } from "@/lib/export/stream";
 import { resolveOutputPath, writeLinesAtomically } from "@/lib/export/write-file";
 import { parseCommandArgs } from "../args";
 import { UsageError, type Command, type CommandIO } from "../io";
@@ -14,6 +14,7 @@ const OPTIONS = {
   "database-url": { type: "string" },
   "session-id": { type: "string", multiple: true },
   status: { type: "string", multiple: true },
+  "review-status": { type: "string", multiple: true },
   limit: { type: "string" },
   offset: { type: "string" },
   "trajectory-event-limit": { type: "string" },
@@ -24,6 +25,7 @@ const OPTIONS = {
   "config-name": { type: "string" },
   search: { type: "string" },
   format: { type: "string" },
+  "judgement-version": { type: "string" },
   quiet: { type: "boolean", default: false },
 } as const;
 
@@ -31,6 +33,7 @@ const OPTIONS = {
 const FLAG_TO_FILTER = {
   "session-id": "session_id",
   status: "status",
+  "review-status": "review_status",
   limit: "limit",
   offset: "offset",
   "trajectory-event-limit": "trajectory_event_limit",
@@ -41,6 +44,7 @@ const FLAG_TO_FILTER = {
   "config-name": "config",
   search: "q",
   format: "format",
+  "judgement-version": "judgement_version",
 } as const;
 
 export const exportCommand: Command = async (args, io) => {
@@ -61,6 +65,8 @@ export const exportCommand: Command = async (args, io) => {
       log.info(`The dashboard at ${handle.dashboardUrl} holds the embedded database: exporting through its API.`);
       chunks = await exportChunksThroughDashboard({ url: handle.dashboardUrl, query, io, signal: abort.signal }, stats);
     } else {
+      const leftOut = await countLeftOutByReviewStatus(handle.db, filters);
+      describeReviewSelection(log, filters, leftOut);
       chunks = exportChunks(handle.db, filters, {
         stats,
         signal: abort.signal,
@@ -98,6 +104,26 @@ function parseFilters(values: Record<string, unknown>): { filters: ExportFilters
     return `${flagOf[key] ? `--${flagOf[key]}: ` : ""}${issue.message}`;
   });
   throw new UsageError(problems.join("; "));
+}
+
+/** Says which review statuses the export includes and how many sessions that leaves out. */
+function describeReviewSelection(log: Logger, filters: ExportFilters, leftOut: { status: string; sessions: number }[]) {
+  const total = leftOut.reduce((sum, entry) => sum + entry.sessions, 0);
+  const detail = leftOut.map((entry) => `${entry.sessions} ${entry.status}`).join(", ");
+  if (filters.reviewStatuses === "all") {
+    log.info("Review gate off (--review-status all): sessions of every review status are exported.");
+  } else if (filters.reviewStatuses === "default") {
+    if (total > 0) {
+      log.info(
+        `Review gate: ${counted(total, "session")} left out (${detail}) because their config's runtime_safety.review ` +
+          "exports other review statuses by default; pass --review-status STATUS or --review-status all to include them.",
+      );
+    }
+  } else {
+    log.info(
+      `Review status filter: ${filters.reviewStatuses.join(", ")}` + (total > 0 ? ` (${counted(total, "session")} left out: ${detail}).` : "."),
+    );
+  }
 }
 
 function report(log: Logger, stats: ExportStats, filters: ExportFilters): number {

@@ -12,6 +12,7 @@ import type {
   AttemptRowForExport,
   EventRowForExport,
   GuidanceRowForExport,
+  LabelForExport,
   SelectionCount,
   SessionRowForExport,
   StepRowForExport,
@@ -27,7 +28,22 @@ export interface SessionCursor {
 
 type Row<T> = T & Record<string, unknown>;
 
-type SelectionFilters = Pick<ExportFilters, "sessionIds" | "statuses" | "since" | "until" | "minReward" | "configName" | "q">;
+type SelectionFilters = Pick<
+  ExportFilters,
+  "sessionIds" | "statuses" | "reviewStatuses" | "since" | "until" | "minReward" | "configName" | "q"
+>;
+
+const reviewStatusOf = sql`coalesce((select r.status from session_reviews r where r.session_id = s.id), 'pending')`;
+
+/** The review gate: the listed statuses, none, or each session's own default (its config's export statuses). */
+function reviewCondition(selection: ExportFilters["reviewStatuses"]): SQL | null {
+  if (selection === "all") return null;
+  if (selection === "default") {
+    return sql`not exists (select 1 from session_reviews r where r.session_id = s.id
+      and r.export_statuses is not null and not (r.export_statuses @> to_jsonb(r.status)))`;
+  }
+  return sql`${reviewStatusOf} in (${inList(selection)})`;
+}
 
 const isoUtc = (column: SQL) => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')`;
 
@@ -43,6 +59,8 @@ export function selectionWhere(filters: SelectionFilters, ids?: readonly number[
   const sessionIds = ids ?? filters.sessionIds;
   if (sessionIds.length > 0) conditions.push(sql`s.id in (${inList(sessionIds)})`);
   if (filters.statuses.length > 0) conditions.push(sql`lower(s.status) in (${inList(filters.statuses)})`);
+  const review = reviewCondition(filters.reviewStatuses);
+  if (review) conditions.push(review);
   if (filters.since) conditions.push(sql`s.created_at >= ${filters.since}::timestamptz`);
   if (filters.until) conditions.push(sql`s.created_at < ${filters.until}::timestamptz`);
   // The column is `real`: compare in `real`, or 0.7 stored would fail `>= 0.7`.
@@ -100,7 +118,10 @@ export async function selectSessionPage(db: Queryable, request: SessionPageReque
           s.reward_score as "rewardScore", s.judge_outcomes as "judgeOutcomes", s.escalations,
           s.prompt_tokens as "promptTokens", s.completion_tokens as "completionTokens",
           s.reasoning_tokens as "reasoningTokens", s.cost_usd as "costUsd", s.llm_calls as "llmCalls", s.source,
-          p.plan::text as plan, p.original_plan::text as "originalPlan", p.review::text as review
+          p.plan::text as plan, p.original_plan::text as "originalPlan", p.review::text as review,
+          coalesce(rv.status, 'pending') as "reviewStatus",
+          (select h.note from review_history h where h.session_id = s.id and h.note is not null
+            order by h.id desc limit 1) as "reviewNotes"
         from (
           select s.* from sessions s
           where ${selectionWhere(request.filters, request.ids)} ${after}
@@ -108,6 +129,7 @@ export async function selectSessionPage(db: Queryable, request: SessionPageReque
           limit ${request.size} offset ${offset}
         ) s
         left join plans p on p.session_id = s.id
+        left join session_reviews rv on rv.session_id = s.id
         order by ${order}`,
   );
   return rows.map((row) => ({ ...row, rewardScore: numberOrNull(row.rewardScore), costUsd: Number(row.costUsd) }));
@@ -121,18 +143,38 @@ export interface PageRows {
   events: (Omit<EventRowForExport, "event"> & { sessionId: number; eventText: string })[];
   /** How many events each session has in all. */
   totals: { sessionId: number; total: number }[];
+  labels: (LabelForExport & { sessionId: number })[];
 }
 
 /** Steps (with their attempts and guidance) and the latest `eventLimit` events of every session in `ids`. */
-export async function selectPageRows(db: Queryable, ids: readonly number[], eventLimit: number): Promise<PageRows> {
-  if (ids.length === 0) return { steps: [], attempts: [], guidance: [], events: [], totals: [] };
+export async function selectPageRows(db: Queryable, ids: readonly number[], eventLimit: number, judgementVersion = 0): Promise<PageRows> {
+  if (ids.length === 0) return { steps: [], attempts: [], guidance: [], events: [], totals: [], labels: [] };
   const idList = inList(ids);
   // Sequential: a transaction is one connection, and node-postgres must not get overlapping queries on it.
+  // Another judgement version replaces the reward inside each evaluation (the step's is its last attempt's).
+  const stepRows =
+    judgementVersion === 0
+      ? sql`select * from step_results where session_id in (${idList})`
+      : sql`select r.session_id, r.step_id, r.description, r.status, r.trace, r.output, r.attempts, r.metadata, r.started_at, r.completed_at,
+              case when j.reward is null then r.evaluation else jsonb_set(coalesce(r.evaluation, '{}'::jsonb), '{reward}', j.reward) end as evaluation
+            from step_results r
+            left join judgements j on j.session_id = r.session_id and j.step_id = r.step_id and j.version = ${judgementVersion}
+              and j.attempt = (select max(x.attempt) from step_attempts x where x.session_id = r.session_id and x.step_id = r.step_id)
+            where r.session_id in (${idList})`;
+  const attemptRows =
+    judgementVersion === 0
+      ? sql`select * from step_attempts where session_id in (${idList})`
+      : sql`select a.session_id, a.step_id, a.attempt, a.status, a.outcome, a.output, a.trace, a.timings_ms, a.reward_skipped,
+              case when j.reward is null then a.evaluation else jsonb_set(coalesce(a.evaluation, '{}'::jsonb), '{reward}', j.reward) end as evaluation,
+              coalesce(j.score, a.reward_score) as reward_score
+            from step_attempts a
+            left join judgements j on j.session_id = a.session_id and j.step_id = a.step_id and j.attempt = a.attempt and j.version = ${judgementVersion}
+            where a.session_id in (${idList})`;
   const steps = await queryRows<Row<Omit<StepRowForExport, "attemptRows" | "guidance"> & { sessionId: number }>>(
     db,
     sql`select session_id as "sessionId", step_id as "stepId", description, status, trace, output,
           evaluation::text as evaluation, attempts, metadata::text as metadata, ${isoUtc(sql`started_at`)} as "startedAt", ${isoUtc(sql`completed_at`)} as "completedAt"
-        from step_results where session_id in (${idList}) order by session_id, step_id`,
+        from (${stepRows}) steps order by session_id, step_id`,
   );
   // The accepted attempt's evaluation is the step's own: sent once, shared in memory and in the output.
   const attempts = await queryRows<Row<AttemptRowForExport & { sessionId: number; stepId: number }>>(
@@ -140,7 +182,7 @@ export async function selectPageRows(db: Queryable, ids: readonly number[], even
     sql`select a.session_id as "sessionId", a.step_id as "stepId", a.attempt, shared.same as "sameAsStep",
           case when shared.same then null else a.evaluation::text end as evaluation, a.status, a.outcome, a.output, a.trace, a.timings_ms::text as "timingsMs", a.reward_skipped as "rewardSkipped",
           a.reward_score as "rewardScore"
-        from step_attempts a left join step_results r on r.session_id = a.session_id and r.step_id = a.step_id
+        from (${attemptRows}) a left join (${stepRows}) r on r.session_id = a.session_id and r.step_id = a.step_id
         cross join lateral (
           select coalesce(jsonb_typeof(r.evaluation) = 'object' and r.evaluation <> '{}'::jsonb and a.evaluation = r.evaluation, false) as same
         ) shared
@@ -173,9 +215,24 @@ export async function selectPageRows(db: Queryable, ids: readonly number[], even
         where session_id in (${idList}) group by session_id`,
   );
 
+  const labels = await queryRows<Row<LabelForExport & { sessionId: number }>>(
+    db,
+    sql`select session_id as "sessionId", id, step_id, score, verdict, preferred_attempt, note, labeler,
+          ${isoUtc(sql`created_at`)} as created_at
+        from human_labels where session_id in (${idList}) order by session_id, id`,
+  );
+
   // In place: a page's attempts are many, and drivers may give a `real` as text.
   for (const attempt of attempts) attempt.rewardScore = numberOrNull(attempt.rewardScore);
-  return { steps, attempts, guidance, events, totals: totals.map(({ sessionId, total }) => ({ sessionId, total: Number(total) })) };
+  for (const label of labels) label.score = numberOrNull(label.score);
+  return {
+    steps,
+    attempts,
+    guidance,
+    events,
+    totals: totals.map(({ sessionId, total }) => ({ sessionId, total: Number(total) })),
+    labels,
+  };
 }
 
 /** How many sessions (and their recorded steps) an export with these filters would write. */
@@ -208,6 +265,23 @@ const PAIRED_STEP = sql`exists (
        and exists (select 1 from step_attempts early
                     where early.session_id = r.session_id and early.step_id = r.step_id and early.attempt < last.attempt
                       and (early.outcome is null or early.outcome = 'retry')))`;
+
+/** Sessions the other filters select but the review selection leaves out, by review status. */
+export async function countLeftOutByReview(db: Queryable, filters: SelectionFilters): Promise<{ status: string; sessions: number }[]> {
+  const review = reviewCondition(filters.reviewStatuses);
+  if (!review) return [];
+  const rows = await queryRows<{ status: string; sessions: number | string }>(
+    db,
+    sql`select ${reviewStatusOf} as status, count(*) as sessions from sessions s
+        where ${selectionWhere({ ...filters, reviewStatuses: "all" })} and not (${review})
+        group by 1 order by 1`,
+  );
+  return rows.map((row) => ({ status: row.status, sessions: Number(row.sessions) }));
+}
+
+export async function judgementVersionExists(db: Queryable, version: number): Promise<boolean> {
+  return (await queryRows(db, sql`select 1 from rejudges where id = ${version}`)).length > 0;
+}
 
 function numberOrNull(value: unknown): number | null {
   return value === null || value === undefined ? null : Number(value);

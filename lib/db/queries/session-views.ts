@@ -10,6 +10,7 @@ import {
   configVersions,
   guidanceNotes,
   plans,
+  sessionReviews,
   sessions,
   stepAttempts,
   stepResults,
@@ -34,6 +35,13 @@ export interface SessionListFilter {
   maxReward?: number;
   /** Case-insensitive substring of the task. */
   taskContains?: string;
+  /** Review statuses (a session without a review row is pending). */
+  reviewStatuses?: string[];
+  experimentId?: number;
+  driftFlagged?: boolean;
+  /** Sessions where at least one judgement escalated to the arbiter (true) or none did (false). */
+  escalated?: boolean;
+
   /** Keyset position: rows strictly after this one in (created_at desc, id desc) order. */
   after?: SessionKey;
   limit: number;
@@ -45,7 +53,12 @@ export interface SessionKey {
   id: number;
 }
 
-export type SessionListRow = SessionRow & { configVersion: number | null; key: SessionKey };
+export type SessionListRow = SessionRow & {
+  configVersion: number | null;
+  reviewStatus: string;
+  driftFlagged: boolean;
+  key: SessionKey;
+};
 
 const keyText = sql<string>`to_char(${sessions.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
@@ -53,9 +66,14 @@ const keyText = sql<string>`to_char(${sessions.createdAt} at time zone 'UTC', 'Y
 // instead of walking a (…, created_at desc, id desc) index and stopping after one page.
 const configVersionNumber = sql<number | null>`(select ${configVersions.version} from ${configVersions} where ${configVersions.id} = ${sessions.configVersionId})`;
 
+const reviewStatusOf = sql<string>`coalesce((select ${sessionReviews.status} from ${sessionReviews} where ${sessionReviews.sessionId} = ${sessions.id}), 'pending')`;
+const driftFlaggedOf = sql<boolean>`coalesce((select ${sessionReviews.driftFlagged} from ${sessionReviews} where ${sessionReviews.sessionId} = ${sessions.id}), false)`;
+
 const listColumns = {
   session: sessions,
   configVersion: configVersionNumber,
+  reviewStatus: reviewStatusOf,
+  driftFlagged: driftFlaggedOf,
   createdAtKey: keyText,
 };
 
@@ -89,6 +107,13 @@ function listConditions(filter: SessionListFilter): SQL[] {
   if (filter.minReward !== undefined) conditions.push(gte(sessions.rewardScore, filter.minReward));
   if (filter.maxReward !== undefined) conditions.push(lte(sessions.rewardScore, filter.maxReward));
   if (filter.taskContains) conditions.push(ilike(sessions.task, `%${escapeLike(filter.taskContains)}%`));
+  const reviewStatuses = filter.reviewStatuses ?? [];
+  if (reviewStatuses.length > 0) {
+    conditions.push(sql`${reviewStatusOf} in (${sql.join(reviewStatuses.map((status) => sql`${status}`), sql`, `)})`);
+  }
+  if (filter.experimentId !== undefined) conditions.push(eq(sessions.experimentId, filter.experimentId));
+  if (filter.driftFlagged !== undefined) conditions.push(sql`${driftFlaggedOf} = ${filter.driftFlagged}`);
+  if (filter.escalated !== undefined) conditions.push(filter.escalated ? gt(sessions.escalations, 0) : eq(sessions.escalations, 0));
   if (filter.after) {
     // Row comparison, so PostgreSQL turns it into an index bound on (created_at desc, id desc).
     conditions.push(sql`(${sessions.createdAt}, ${sessions.id}) < (${filter.after.createdAt}::timestamptz, ${filter.after.id})`);
@@ -100,8 +125,20 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
-function toListRow(row: { session: SessionRow; configVersion: number | null; createdAtKey: string }): SessionListRow {
-  return { ...row.session, configVersion: row.configVersion, key: { createdAt: row.createdAtKey, id: row.session.id } };
+function toListRow(row: {
+  session: SessionRow;
+  configVersion: number | null;
+  reviewStatus: string;
+  driftFlagged: boolean;
+  createdAtKey: string;
+}): SessionListRow {
+  return {
+    ...row.session,
+    configVersion: row.configVersion,
+    reviewStatus: row.reviewStatus,
+    driftFlagged: row.driftFlagged,
+    key: { createdAt: row.createdAtKey, id: row.session.id },
+  };
 }
 
 /** Sessions that are running or waiting to run, oldest first. */

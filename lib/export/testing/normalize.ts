@@ -8,6 +8,8 @@ const UPSTREAM_ATTEMPT_KEYS = new Set(["attempt", "evaluation"]);
 export function withoutAtlasAdditions(record: JsonObject): JsonObject {
   const copy = structuredClone(record);
   if (isJsonObject(copy.session_metadata)) delete copy.session_metadata.atlas;
+  // Review keys come from later upstream versions; the v0.1.1 exporter wrote none.
+  for (const key of ["review_status", "review_notes", "human_labels"]) delete copy[key];
   for (const step of Array.isArray(copy.steps) ? copy.steps : []) {
     if (!isJsonObject(step)) continue;
     delete step.atlas;

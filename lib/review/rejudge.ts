@@ -1,0 +1,144 @@
+/**
+ * Re-judging without re-running: another rim config scores the stored attempts again (what the judges saw is
+ * read back from the attempt rows and their `attempt.started` events). New judgements are a new version beside
+ * the recorded ones (version 0), which are never overwritten. The job runs in this process; its progress is
+ * in the `rejudges` row.
+ */
+import "server-only";
+import type { RIMConfig } from "@/lib/config";
+import { getConfig, parseOnServer } from "@/lib/configs/service";
+import { finishRejudge, getRejudge, insertJudgement, insertRejudge, judgedAttempts, type JudgedAttemptRow } from "@/lib/db/queries/judgements";
+import { sessionExists } from "@/lib/db/queries/sessions";
+import type { RejudgeRow } from "@/lib/db/schema";
+import type { AtlasDb } from "@/lib/db/types";
+import { AtlasError, errorMessage, formatIssue } from "@/lib/errors";
+import { createLlmClient } from "@/lib/llm/client";
+import type { LlmClient } from "@/lib/llm/types";
+import { createRewardEvaluator } from "@/lib/reward/evaluator";
+import { isJsonObject, PlanStepSchema } from "@/lib/trajectory";
+import type { RejudgeRequest, RejudgeStatus } from "./api-types";
+
+export interface RejudgeOptions {
+  /** Where the judges' API keys are read (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+const running = new Map<number, Promise<void>>();
+
+export async function startRejudge(db: AtlasDb, request: RejudgeRequest, options: RejudgeOptions = {}): Promise<RejudgeStatus> {
+  const config = await resolveJudgeConfig(db, request.config);
+  const sessionIds = [...new Set(request.sessionIds)];
+  const missing: number[] = [];
+  for (const id of sessionIds) if (!(await sessionExists(db, id))) missing.push(id);
+  if (missing.length > 0) throw new AtlasError("not_found", `no session ${missing.join(", ")}`);
+  const attempts = await judgedAttempts(db, sessionIds);
+  const job = await insertRejudge(db, { configName: config.name, configVersion: config.version, configYaml: config.yaml, sessionIds, total: attempts.length });
+  const work = judgeAll(db, job.id, config.rim, attempts, options).finally(() => running.delete(job.id));
+  running.set(job.id, work);
+  return toStatus(job);
+}
+
+export async function rejudgeStatus(db: AtlasDb, id: number): Promise<RejudgeStatus> {
+  const job = await getRejudge(db, id);
+  if (!job) throw new AtlasError("not_found", `re-judge ${id} does not exist`);
+  return toStatus(job);
+}
+
+/** Resolves when the re-judge this process runs has finished (at once for an unknown or finished one). */
+export function rejudgeSettled(id: number): Promise<void> {
+  return running.get(id) ?? Promise.resolve();
+}
+
+/** Keeps what each judge or arbiter call sent and got back, so the new judgement's prompts and replies can be read. */
+function capturing(client: LlmClient, keep: (call: Record<string, unknown>) => void): LlmClient {
+  return {
+    model: client.model,
+    async complete(request) {
+      const entry: Record<string, unknown> = { model: client.model, stage: request.stage, temperature: request.temperature ?? null, messages: request.messages };
+      keep(entry);
+      try {
+        const reply = await client.complete(request);
+        entry.reply = reply.content;
+        return reply;
+      } catch (error) {
+        entry.error = errorMessage(error);
+        throw error;
+      }
+    },
+  };
+}
+
+async function judgeAll(db: AtlasDb, version: number, rim: RIMConfig, attempts: JudgedAttemptRow[], options: RejudgeOptions) {
+  const env = options.env ?? process.env;
+  let calls: Record<string, unknown>[] = [];
+  const clients = {
+    small: capturing(createLlmClient(rim.small_model, { env, label: "rim.small_model" }), (call) => calls.push(call)),
+    large: capturing(createLlmClient(rim.large_model, { env, label: "rim.large_model" }), (call) => calls.push(call)),
+  };
+  const evaluator = createRewardEvaluator(rim, { env, emit: async () => undefined, clients });
+  const signal = new AbortController().signal;
+  try {
+    for (const row of attempts) {
+      calls = [];
+      const step = PlanStepSchema.safeParse(row.planStep);
+      const reward = await evaluator.evaluate(
+        {
+          task: row.task,
+          step: step.success ? step.data : { id: row.stepId, description: "", tool: null, tool_params: null, depends_on: [] },
+          trace: row.trace ?? "",
+          output: row.output ?? "",
+          attempt: row.attempt,
+          priorResults: isJsonObject(row.context) ? row.context : {},
+          guidance: Array.isArray(row.guidance) ? row.guidance.filter((item): item is string => typeof item === "string") : [],
+        },
+        { stepId: row.stepId, attempt: row.attempt, signal },
+      );
+      await insertJudgement(db, {
+        version,
+        sessionId: row.sessionId,
+        stepId: row.stepId,
+        attempt: row.attempt,
+        score: reward.score,
+        reward: reward as unknown as Record<string, unknown>,
+        calls,
+      });
+    }
+    await finishRejudge(db, version, { status: "succeeded" });
+  } catch (error) {
+    await finishRejudge(db, version, { status: "failed", error: errorMessage(error) }).catch(() => undefined);
+  }
+}
+
+interface JudgeConfig {
+  name: string | null;
+  version: number | null;
+  yaml: string;
+  rim: RIMConfig;
+}
+
+async function resolveJudgeConfig(db: AtlasDb, ref: RejudgeRequest["config"]): Promise<JudgeConfig> {
+  const { name, version, yaml } =
+    "yaml" in ref
+      ? { name: null, version: null, yaml: ref.yaml }
+      : await getConfig(db, ref.name, ref.version === undefined ? {} : { version: ref.version });
+  const parsed = parseOnServer(yaml);
+  if (!parsed.ok) {
+    throw new AtlasError("invalid_config", `invalid configuration:\n${parsed.issues.map((issue) => formatIssue(issue)).join("\n")}`, {
+      issues: parsed.issues.map((issue) => ({ ...issue, path: `config.${issue.path}` })),
+    });
+  }
+  return { name, version, yaml, rim: parsed.config.rim };
+}
+
+function toStatus(job: RejudgeRow): RejudgeStatus {
+  return {
+    rejudgeId: job.id,
+    status: job.status as RejudgeStatus["status"],
+    done: job.done,
+    total: job.total,
+    judgementVersion: job.id,
+    configName: job.configName,
+    configVersion: job.configVersion,
+    error: job.error,
+  };
+}
