@@ -1,0 +1,146 @@
+/**
+ * Drives experiments: hands their cells to a `CellLauncher` with at most `capacity` in flight per
+ * experiment, stops scheduling when the experiment is cancelled or its cost cap is reached (cells in
+ * flight finish), and marks it `completed` once nothing is left. Plain server-side TypeScript.
+ */
+import "server-only";
+import { experimentCostUsd, finishExperiment, setExperimentStatus } from "@/lib/db/queries/experiments";
+import type { AtlasDb } from "@/lib/db/types";
+import { errorMessage } from "@/lib/errors";
+import type { Cell } from "./cells";
+import type { CellLauncher } from "./launcher";
+
+/** A cell to run, with what its session needs. */
+export interface CellWork extends Cell {
+  task: string;
+  metadata: Record<string, unknown>;
+  config: { name: string; version: number };
+  retryOf: number | null;
+}
+
+interface Driver {
+  experimentId: number;
+  maxCostUsd: number | null;
+  queue: CellWork[];
+  inFlight: Set<number>;
+  cancelled: boolean;
+  /** Set once it stopped taking cells: new work then starts a fresh driver after this one. */
+  closing: boolean;
+  idle: Promise<void>;
+  wake: () => void;
+}
+
+export interface ExperimentRunnerOptions {
+  database: () => Promise<AtlasDb>;
+  launcher: CellLauncher;
+}
+
+export class ExperimentRunner {
+  private readonly drivers = new Map<number, Driver>();
+
+  constructor(private readonly options: ExperimentRunnerOptions) {}
+
+  isDriving(experimentId: number): boolean {
+    return this.drivers.has(experimentId);
+  }
+
+  /** Queues cells of an experiment (the caller has set it `running`) (starting its driver if none runs); resolves when it has nothing left to run. */
+  run(experimentId: number, work: CellWork[], maxCostUsd: number | null): Promise<void> {
+    const existing = this.drivers.get(experimentId);
+    if (existing && !existing.cancelled && !existing.closing) {
+      existing.queue.push(...work);
+      existing.wake();
+      return existing.idle;
+    }
+    const driver: Driver = {
+      experimentId,
+      maxCostUsd,
+      queue: [...work],
+      inFlight: new Set(),
+      cancelled: false,
+      closing: false,
+      idle: Promise.resolve(),
+      wake: () => {},
+    };
+    this.drivers.set(experimentId, driver);
+    const previous = existing?.idle ?? Promise.resolve();
+    driver.idle = previous
+      .then(() => this.drive(driver))
+      .catch((error: unknown) => console.error(`experiment ${experimentId} stopped scheduling after an error:`, error))
+      .finally(() => {
+        if (this.drivers.get(experimentId) === driver) this.drivers.delete(experimentId);
+      });
+    return driver.idle;
+  }
+
+  /** Marks the experiment cancelled, drops its unscheduled cells and cancels the sessions in flight. */
+  async cancel(experimentId: number): Promise<void> {
+    const db = await this.options.database();
+    await setExperimentStatus(db, experimentId, { status: "cancelled" });
+    const driver = this.drivers.get(experimentId);
+    if (!driver) return;
+    driver.cancelled = true;
+    driver.queue.length = 0;
+    driver.wake();
+    await Promise.all([...driver.inFlight].map((sessionId) => this.options.launcher.cancel(sessionId)));
+  }
+
+  /** Resolves when the experiment's driver (if any) has finished. */
+  whenIdle(experimentId: number): Promise<void> {
+    return this.drivers.get(experimentId)?.idle ?? Promise.resolve();
+  }
+
+  private async drive(driver: Driver): Promise<void> {
+    const db = await this.options.database();
+    const { launcher } = this.options;
+    let stopReason: string | null = null;
+    while (!driver.cancelled) {
+      if (driver.inFlight.size >= launcher.capacity || (driver.queue.length === 0 && driver.inFlight.size > 0)) {
+        await this.nextWake(driver);
+        continue;
+      }
+      const work = driver.queue.shift();
+      if (!work) break;
+      if (driver.maxCostUsd !== null) {
+        const spent = await experimentCostUsd(db, driver.experimentId);
+        if (spent >= driver.maxCostUsd) {
+          stopReason = `the cost cap of $${driver.maxCostUsd} was reached ($${spent.toFixed(4)} spent): ${driver.queue.length + 1} cell(s) were not started`;
+          driver.queue.length = 0;
+          break;
+        }
+      }
+      let sessionId: number;
+      try {
+        sessionId = await launcher.launch({
+          task: work.task,
+          metadata: work.metadata,
+          config: work.config,
+          cell: { experimentId: driver.experimentId, experimentArmId: work.armId, taskIndex: work.taskIndex, repeatIndex: work.repeat, retryOf: work.retryOf },
+        });
+      } catch (error) {
+        stopReason = `a cell could not be started, so scheduling stopped: ${errorMessage(error)}`;
+        driver.queue.length = 0;
+        break;
+      }
+      driver.inFlight.add(sessionId);
+      // Cancelled while this launch was on its way: the cancel did not see it.
+      if (driver.cancelled) void launcher.cancel(sessionId).catch((error: unknown) => console.error(`could not cancel session ${sessionId}:`, error));
+      void launcher.done(sessionId).finally(() => {
+        driver.inFlight.delete(sessionId);
+        driver.wake();
+      });
+    }
+    driver.closing = true;
+    while (driver.inFlight.size > 0) await this.nextWake(driver);
+    // Cancelled, or cells were re-queued while the last ones finished: the newer driver finishes the experiment.
+    if (driver.cancelled || this.drivers.get(driver.experimentId) !== driver) return;
+    if (stopReason) await setExperimentStatus(db, driver.experimentId, { status: "running", stopReason });
+    await finishExperiment(db, driver.experimentId);
+  }
+
+  private nextWake(driver: Driver): Promise<void> {
+    return new Promise((resolve) => {
+      driver.wake = resolve;
+    });
+  }
+}
