@@ -1,0 +1,134 @@
+/**
+ * Experiments end to end below HTTP: a real engine on the run manager, every LLM call to the scripted
+ * server, on PostgreSQL (PGlite when PostgreSQL is absent). Cells are ordinary sessions linked to
+ * their experiment, arm, task and repeat; the runner never exceeds the run manager's limit; cancel
+ * and "re-run failed cells" keep what was recorded.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resolveConfigForRun } from "@/lib/configs";
+import { getSessionById } from "@/lib/db/queries/sessions";
+import { listSessionEvents } from "@/lib/db/queries/session-views";
+import { availableDrivers, createTestDatabase, type TestDatabase } from "@/lib/db/testing/databases";
+import { demoRules, startScriptedLlm, type ScriptedLlm, type ScriptRule } from "@/lib/llm/scripted";
+import { SCRIPTED_KEY_ENV, scriptedConfigYaml, testRunManager } from "@/lib/runs/testing/harness";
+import type { RunManager } from "@/lib/runs/run-manager";
+import { createTaskSet } from "@/lib/task-sets/service";
+import { runManagerLauncher } from "./launcher";
+import { ExperimentRunner } from "./runner";
+import { cancelExperiment, createExperiment, getExperimentDetail, rerunFailedCells, type ExperimentDeps } from "./service";
+
+const drivers = await availableDrivers();
+const driver = drivers.find((entry) => entry.driver === "postgres" && entry.skip === null) ? "postgres" : "pglite";
+
+const FAILING: ScriptRule = { caller: "planner", contains: "FAIL-ME", reply: { status: 400, message: "scripted refusal for this task" } };
+const HANGING: ScriptRule = { caller: "planner", contains: "HOLD-ME", reply: { waitFor: "release" } };
+
+let database: TestDatabase;
+let llm: ScriptedLlm;
+let manager: RunManager;
+let deps: ExperimentDeps;
+let yamlA: string;
+let yamlB: string;
+
+beforeAll(async () => {
+  [database, llm] = await Promise.all([createTestDatabase(driver), startScriptedLlm({ rules: [FAILING, HANGING, ...demoRules()], defaultLatencyMs: 2 })]);
+  yamlA = scriptedConfigYaml(llm.url);
+  yamlB = scriptedConfigYaml(llm.url, { maxRetries: 2 });
+  manager = testRunManager(database.db, { maxConcurrent: 2 });
+  const db = database.db;
+  deps = {
+    database: async () => db,
+    runner: new ExperimentRunner({ database: async () => db, launcher: runManagerLauncher(manager) }),
+    resolveConfig: resolveConfigForRun,
+    env: { [SCRIPTED_KEY_ENV]: "test-key" },
+  };
+});
+
+afterAll(async () => {
+  await manager?.shutdown();
+  await llm?.close();
+  await database?.close();
+});
+
+const tasks = (...names: string[]) => names.map((task) => ({ task, expected_answer: `answer to ${task}`, metadata: { source: "runner-test" } }));
+
+describe(`experiments on ${driver}`, () => {
+  it("runs every cell (arms × tasks × repeats) as a linked session, within the run manager's limit", async () => {
+    const set = await createTaskSet(database.db, { name: "three tasks", tasks: tasks("Plan a picnic", "Review a budget", "Sketch a logo") });
+    const accepted = await createExperiment(deps, { name: "A vs B", taskSetId: set.id, arms: [{ config: { yaml: yamlA } }, { config: { yaml: yamlB } }], repeats: 2 });
+    expect(accepted.arms).toHaveLength(2);
+    await deps.runner.whenIdle(accepted.experimentId);
+
+    const detail = await getExperimentDetail(database.db, accepted.experimentId);
+    expect(detail.status).toBe("completed");
+    expect(detail.counts).toMatchObject({ total: 12, succeeded: 12, pending: 0, failed: 0, skipped: 0 });
+    expect(detail.runs).toHaveLength(12);
+    const cells = new Set(detail.runs.map((run) => `${run.armId}/${run.taskIndex}/${run.repeat}`));
+    expect(cells.size).toBe(12);
+    expect(new Set(detail.arms.map((arm) => arm.configHash)).size).toBe(2);
+    for (const run of detail.runs) {
+      expect(run.worker).toMatch(new RegExp(`^[^:\\s]+:${process.pid}$`));
+      expect(run.reward).not.toBeNull();
+      const session = await getSessionById(database.db, { id: run.sessionId });
+      expect(session).toMatchObject({ experimentId: accepted.experimentId, experimentArmId: run.armId, taskIndex: run.taskIndex, repeatIndex: run.repeat });
+      expect(session?.metadata).toMatchObject({ source: "runner-test", expected_answer: `answer to ${session?.task}` });
+      // Never beyond the limit: no cell ever waited in the run manager's queue.
+      const events = await listSessionEvents(database.db, { sessionId: run.sessionId, after: 0, limit: 1000 });
+      expect(events.some((event) => event.type === "session.queued")).toBe(false);
+      expect(events.at(-1)?.type).toBe("session.completed");
+    }
+  });
+
+  it("re-runs failed cells in new sessions linked by retryOf, keeping the failed ones", async () => {
+    const set = await createTaskSet(database.db, { name: "one failing", tasks: tasks("Summarise FAIL-ME notes", "Plan a trip") });
+    const { experimentId } = await createExperiment(deps, { taskSetId: set.id, arms: [{ config: { yaml: yamlA } }] });
+    await deps.runner.whenIdle(experimentId);
+    const first = await getExperimentDetail(database.db, experimentId);
+    expect(first.counts).toMatchObject({ total: 2, succeeded: 1, failed: 1 });
+    const failed = first.runs.find((run) => run.status === "failed")!;
+    expect(failed.taskIndex).toBe(0);
+    expect(failed.error).toContain("scripted refusal");
+
+    llm.setRules(demoRules());
+    try {
+      expect(await rerunFailedCells(deps, experimentId)).toEqual({ experimentId, cells: 1 });
+      await deps.runner.whenIdle(experimentId);
+    } finally {
+      llm.setRules([FAILING, HANGING, ...demoRules()]);
+    }
+    const second = await getExperimentDetail(database.db, experimentId);
+    expect(second.status).toBe("completed");
+    expect(second.counts).toMatchObject({ total: 2, succeeded: 2, failed: 0 });
+    expect(second.runs).toHaveLength(3);
+    const retry = second.runs.find((run) => run.retryOf === failed.sessionId);
+    expect(retry).toMatchObject({ taskIndex: 0, repeat: 0, status: "succeeded" });
+    expect(second.runs.find((run) => run.sessionId === failed.sessionId)?.status).toBe("failed");
+  });
+
+  it("cancel stops scheduling and cancels the cells in flight; nothing recorded is lost", async () => {
+    const set = await createTaskSet(database.db, { name: "held", tasks: tasks("HOLD-ME one", "HOLD-ME two", "HOLD-ME three", "HOLD-ME four") });
+    const { experimentId } = await createExperiment(deps, { taskSetId: set.id, arms: [{ config: { yaml: yamlA } }] });
+    // Both slots are taken by cells waiting on the gate.
+    while (llm.requests.filter((request) => request.callerRole === "planner" && JSON.stringify(request.messages).includes("HOLD-ME")).length < 2) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const detail = await cancelExperiment(deps, experimentId);
+    await deps.runner.whenIdle(experimentId);
+    llm.openGate("release");
+    const after = await getExperimentDetail(database.db, experimentId);
+    expect(detail.status).toBe("cancelled");
+    expect(after.status).toBe("cancelled");
+    expect(after.runs).toHaveLength(2);
+    expect(after.runs.every((run) => run.status === "cancelled")).toBe(true);
+    expect(after.counts).toMatchObject({ total: 4, cancelled: 2, skipped: 2, pending: 0 });
+  });
+
+  it("refuses an unknown task set (404) and names the arm whose config is bad", async () => {
+    await expect(createExperiment(deps, { taskSetId: 999_999, arms: [{ config: { yaml: yamlA } }] })).rejects.toMatchObject({ code: "not_found" });
+    const set = await createTaskSet(database.db, { name: "bad arm", tasks: tasks("x") });
+    await expect(
+      createExperiment(deps, { taskSetId: set.id, arms: [{ config: { yaml: yamlA } }, { config: { yaml: "agent: [unclosed" } }] }),
+    ).rejects.toMatchObject({ code: "invalid_config", issues: [expect.objectContaining({ path: expect.stringMatching(/^arms\.1\.config/) })] });
+    await expect(createExperiment(deps, { taskSetId: set.id, arms: [{ config: { name: "no-such-config" } }] })).rejects.toMatchObject({ code: "not_found" });
+  });
+});
