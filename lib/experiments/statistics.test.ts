@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import fixture from "./testing/compare-fixture.json";
-import { pairedBootstrapInterval, quantile, seededRandom, summarizeDeltas } from "./statistics";
+import { BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, pairedBootstrapInterval, quantile, seededRandom, summarizeDeltas } from "./statistics";
 
 describe("paired statistics", () => {
   it("reproduces the random stream of the reference implementation", () => {
@@ -13,9 +13,10 @@ describe("paired statistics", () => {
     expect(fixture.first_randoms.map(() => random())).toEqual(fixture.first_randoms);
   });
 
-  it("matches the hand-computed mean Δ and wins/losses/ties and the reference bootstrap interval", () => {
+  it("matches the hand-computed mean Δ and wins/losses/ties and the reference bootstrap interval (the defaults)", () => {
     const deltas = fixture.candidate.map((value, index) => value - fixture.base[index]!);
-    const summary = summarizeDeltas(deltas, { seed: fixture.seed, resamples: fixture.resamples });
+    expect([BOOTSTRAP_SEED, BOOTSTRAP_RESAMPLES]).toEqual([fixture.seed, fixture.resamples]);
+    const summary = summarizeDeltas(deltas);
     expect(summary.n).toBe(6);
     expect(summary.meanDelta).toBeCloseTo(0.075, 12);
     expect(summary).toMatchObject({ wins: 3, losses: 1, ties: 2 });

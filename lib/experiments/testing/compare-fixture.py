@@ -46,7 +46,7 @@ def bootstrap(deltas, resamples, seed):
 base = [0.5, 0.7, 0.9, 0.4, 0.6, 0.8]
 candidate = [0.7, 0.7, 0.6, 0.9, 0.65, 0.8]
 deltas = [c - b for b, c in zip(base, candidate)]
-seed, resamples = 20240601, 2000
+seed, resamples = 20240601, 10000
 rand = mulberry32(seed)
 fixture = {
     "seed": seed,
