@@ -8,6 +8,8 @@ const LINKS = [
   { href: "/runs/new", label: "Runs" },
   { href: "/sessions", label: "Sessions" },
   { href: "/configs", label: "Configs" },
+  { href: "/task-sets", label: "Task sets" },
+  { href: "/experiments", label: "Experiments" },
   { href: "/export", label: "Export" },
 ] as const;
 

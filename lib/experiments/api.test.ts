@@ -57,7 +57,7 @@ describe("task sets API", () => {
       await json(await taskSetsRoute.POST(post("/api/task-sets", { name: "api set", tasks: [{ task: "a", expected_answer: "A" }, { task: "b", metadata: { k: 1 } }] }), undefined), 201),
     );
     expect(created).toEqual({ id: created.id, name: "api set", count: 2 });
-    const list = TaskSetListSchema.parse(await json(await taskSetsRoute.GET(), 200));
+    const list = TaskSetListSchema.parse(await json(await taskSetsRoute.GET(new Request(url("/api/task-sets")), undefined), 200));
     expect(list.taskSets.map((set) => set.name)).toContain("api set");
     const detail = TaskSetDetailSchema.parse(await json(await taskSetRoute.GET(new Request(url(`/api/task-sets/${created.id}`)), params(String(created.id))), 200));
     expect(detail.tasks).toEqual([
@@ -70,7 +70,7 @@ describe("task sets API", () => {
   it("names the bad task and stores nothing; unknown ids are 404", async () => {
     const body = await json(await taskSetsRoute.POST(post("/api/task-sets", { name: "bad set", tasks: [{ task: "ok" }, { task: "" }, { tsk: "x" }] }), undefined), 400);
     expect(issuePaths(body)).toEqual(expect.arrayContaining(["tasks.1.task", "tasks.2.task"]));
-    const list = TaskSetListSchema.parse(await json(await taskSetsRoute.GET(), 200));
+    const list = TaskSetListSchema.parse(await json(await taskSetsRoute.GET(new Request(url("/api/task-sets")), undefined), 200));
     expect(list.taskSets.map((set) => set.name)).not.toContain("bad set");
     await json(await taskSetRoute.GET(new Request(url("/api/task-sets/424242")), params("424242")), 404);
     await json(await taskSetRoute.GET(new Request(url("/api/task-sets/abc")), params("abc")), 404);
@@ -99,7 +99,7 @@ describe("experiments API", () => {
       expect(Object.keys(run)).toEqual(expect.arrayContaining(["taskIndex", "armId", "repeat", "sessionId", "status", "reward", "referenceScore", "costUsd", "worker", "retryOf"]));
       expect(run.worker).toMatch(/^.+:\d+$/);
     }
-    const list = ExperimentListSchema.parse(await json(await experimentsRoute.GET(), 200));
+    const list = ExperimentListSchema.parse(await json(await experimentsRoute.GET(new Request(url("/api/experiments")), undefined), 200));
     expect(list.experiments.find((experiment) => experiment.id === accepted.experimentId)?.counts.succeeded).toBe(4);
     // Finished: cancelling is a conflict.
     await json(await cancelRoute.POST(post(`/api/experiments/${accepted.experimentId}/cancel`, ""), params(String(accepted.experimentId))), 409);
