@@ -20,6 +20,8 @@ const OPTIONS = {
   "min-reward": { type: "string" },
   "config-name": { type: "string" },
   search: { type: "string" },
+  experiment: { type: "string" },
+  arm: { type: "string" },
   format: { type: "string" },
   quiet: { type: "boolean", default: false },
 } as const;
@@ -37,6 +39,8 @@ const FLAG_TO_FILTER = {
   "min-reward": "min_reward",
   "config-name": "config",
   search: "q",
+  experiment: "experiment",
+  arm: "arm",
   format: "format",
 } as const;
 

@@ -26,7 +26,7 @@ export interface SessionCursor {
 
 type Row<T> = T & Record<string, unknown>;
 
-type SelectionFilters = Pick<ExportFilters, "sessionIds" | "statuses" | "since" | "until" | "minReward" | "configName" | "q">;
+type SelectionFilters = Pick<ExportFilters, "sessionIds" | "statuses" | "since" | "until" | "minReward" | "configName" | "q" | "experimentId" | "armId">;
 
 const isoUtc = (column: SQL) => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')`;
 
@@ -48,6 +48,8 @@ export function selectionWhere(filters: SelectionFilters, ids?: readonly number[
   if (filters.minReward !== undefined) conditions.push(sql`s.reward_score >= ${filters.minReward}::real`);
   if (filters.configName) conditions.push(sql`s.config_name = ${filters.configName}`);
   if (filters.q) conditions.push(sql`s.task ilike ${`%${escapeLike(filters.q)}%`}`);
+  if (filters.experimentId !== undefined) conditions.push(sql`s.experiment_id = ${filters.experimentId}`);
+  if (filters.armId !== undefined) conditions.push(sql`s.experiment_arm_id = ${filters.armId}`);
   return sql.join(conditions, sql` and `);
 }
 

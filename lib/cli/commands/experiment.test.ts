@@ -1,0 +1,98 @@
+/**
+ * `atlas tasks import`, `atlas experiment run` and `atlas export --experiment` in-process on a
+ * scratch PostgreSQL database, every LLM call to the scripted server.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listTaskSetRows } from "@/lib/db/queries/task-sets";
+import { createTestDatabase, postgresUnavailableReason, type TestDatabase } from "@/lib/db/testing/databases";
+import { ExperimentDetailSchema, CompareResultSchema } from "@/lib/experiments/api-types";
+import { demoRules, startScriptedLlm, type ScriptedLlm } from "@/lib/llm/scripted";
+import { SCRIPTED_KEY_ENV, scriptedConfigYaml } from "@/lib/runs/testing/harness";
+import { main } from "../main";
+import { captureIO } from "../testing";
+
+const postgresSkip = await postgresUnavailableReason();
+if (postgresSkip) console.warn(`atlas experiment CLI tests skipped: ${postgresSkip}`);
+
+describe.skipIf(postgresSkip)("atlas tasks / experiment / export --experiment (postgres)", () => {
+  let database: TestDatabase;
+  let llm: ScriptedLlm;
+  let folder: string;
+  const cli = async (...args: string[]) => {
+    const capture = captureIO({ env: { HOME: folder, [SCRIPTED_KEY_ENV]: "test-key", ATLAS_MAX_CONCURRENT_RUNS: "2" }, cwd: folder });
+    const code = await main([...args, "--database-url", database.url!], capture.io);
+    return { code, stdout: capture.stdout(), stderr: capture.stderr() };
+  };
+
+  beforeAll(async () => {
+    [database, llm] = await Promise.all([createTestDatabase("postgres"), startScriptedLlm({ rules: demoRules(), defaultLatencyMs: 2 })]);
+    folder = mkdtempSync(path.join(os.tmpdir(), "atlas-experiment-cli-"));
+    writeFileSync(path.join(folder, "base.yaml"), scriptedConfigYaml(llm.url));
+    writeFileSync(path.join(folder, "candidate.yaml"), scriptedConfigYaml(llm.url, { maxRetries: 2 }));
+    writeFileSync(path.join(folder, "tasks.jsonl"), ['# two tasks', '{"task": "Plan a picnic", "expected_answer": "sandwiches"}', '{"task": "Name a colour"}', ""].join("\n"));
+    writeFileSync(path.join(folder, "tasks.csv"), 'task,expected_answer\n"Plan a picnic",sandwiches\nName a colour,\n');
+    writeFileSync(path.join(folder, "bad.jsonl"), '{"task": "fine"}\n{"task": ""}\nnot json\n');
+  });
+  afterAll(async () => {
+    await llm?.close();
+    await database?.close();
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  });
+
+  it("tasks import stores a named set from JSONL or CSV; a bad file is reported by line and stores nothing", async () => {
+    const jsonl = await cli("tasks", "import", "tasks.jsonl", "--name", "cli jsonl");
+    expect(jsonl.code, jsonl.stderr).toBe(0);
+    expect(jsonl.stdout).toMatch(/Task set \d+ "cli jsonl" stored with 2 tasks/);
+    const csv = await cli("tasks", "import", "tasks.csv", "--name", "cli csv");
+    expect(csv.stdout).toMatch(/"cli csv" stored with 2 tasks/);
+
+    const bad = await cli("tasks", "import", "bad.jsonl", "--name", "cli bad");
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("bad.jsonl:2: task must not be empty");
+    expect(bad.stderr).toMatch(/bad\.jsonl:3: not valid JSON/);
+    expect((await listTaskSetRows(database.db)).map((row) => row.name)).not.toContain("cli bad");
+    expect((await cli("tasks", "import", "tasks.jsonl")).code).toBe(2);
+  });
+
+  it("experiment run --json runs both configs over the file's tasks and prints the comparison; export --experiment writes its cells", async () => {
+    const result = await cli("experiment", "run", "--tasks", "tasks.jsonl", "--config", "base.yaml", "--config", "candidate.yaml", "--json");
+    expect(result.code, result.stderr).toBe(0);
+    const output = JSON.parse(result.stdout) as { experiment: unknown; comparisons: unknown[] };
+    const experiment = ExperimentDetailSchema.parse(output.experiment);
+    expect(experiment.status).toBe("completed");
+    expect(experiment.counts).toMatchObject({ total: 4, succeeded: 4 });
+    const [comparison] = output.comparisons.map((entry) => CompareResultSchema.parse(entry));
+    expect(comparison).toMatchObject({ base: { id: experiment.arms[0]!.id }, candidate: { id: experiment.arms[1]!.id }, summary: { n: 2 } });
+
+    // The same file again reuses its task set (named after the file and its content).
+    const table = await cli("experiment", "run", "--tasks", "tasks.jsonl", "--config", "base.yaml", "--config", "candidate.yaml");
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toContain(`task set ${experiment.taskSetId}`);
+    expect(table.stdout).toMatch(/completed: 4 cells \(4 succeeded/);
+    expect(table.stdout).toMatch(/arm\s+config\s+mean reward\s+Δ vs arm 1\s+95% CI\s+W\/L\/T/);
+    expect(table.stdout).toMatch(/\n2\s+candidate\.yaml\s+\d\.\d{3}\s+[+-]\d\.\d{3}\s+\[/);
+
+    const all = await cli("export", "--experiment", String(experiment.id), "--output", "-", "--quiet");
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout.trimEnd().split("\n")).toHaveLength(4);
+    const arm = await cli("export", "--experiment", String(experiment.id), "--arm", String(experiment.arms[1]!.id), "--output", "-", "--quiet");
+    const records = arm.stdout.trimEnd().split("\n").map((line) => JSON.parse(line) as { task: string });
+    expect(records.map((record) => record.task).sort()).toEqual(["Name a colour", "Plan a picnic"]);
+    expect((await cli("export", "--experiment", "x", "--output", "-")).code).toBe(2);
+  });
+
+  it("refuses bad flags and a bad config file before running anything", async () => {
+    expect((await cli("experiment", "run", "--config", "base.yaml")).stderr).toContain("--tasks");
+    expect((await cli("experiment", "run", "--tasks", "tasks.jsonl", "--config", "base.yaml", "--repeats", "0")).code).toBe(2);
+    writeFileSync(path.join(folder, "broken.yaml"), "agent: [unclosed\n");
+    const broken = await cli("experiment", "run", "--tasks", "tasks.jsonl", "--config", "broken.yaml");
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain("broken.yaml");
+    const unknown = await cli("experiment", "run", "--tasks", "no such set", "--config", "base.yaml");
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('task set "no such set" not found');
+  });
+});
