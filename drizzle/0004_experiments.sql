@@ -16,8 +16,17 @@ CREATE TABLE "experiments" (
 	"repeats" integer DEFAULT 1 NOT NULL,
 	"max_cost_usd" double precision,
 	"stop_reason" text,
+	"scorer" jsonb,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"completed_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "reference_scores" (
+	"session_id" integer PRIMARY KEY NOT NULL,
+	"score" real,
+	"rationale" text NOT NULL,
+	"scorer" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "task_set_items" (
@@ -40,5 +49,6 @@ CREATE TABLE "task_sets" (
 ALTER TABLE "experiment_arms" ADD CONSTRAINT "experiment_arms_experiment_id_experiments_id_fk" FOREIGN KEY ("experiment_id") REFERENCES "public"."experiments"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "experiment_arms" ADD CONSTRAINT "experiment_arms_config_version_id_config_versions_id_fk" FOREIGN KEY ("config_version_id") REFERENCES "public"."config_versions"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "experiments" ADD CONSTRAINT "experiments_task_set_id_task_sets_id_fk" FOREIGN KEY ("task_set_id") REFERENCES "public"."task_sets"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "reference_scores" ADD CONSTRAINT "reference_scores_session_id_sessions_id_fk" FOREIGN KEY ("session_id") REFERENCES "public"."sessions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "task_set_items" ADD CONSTRAINT "task_set_items_task_set_id_task_sets_id_fk" FOREIGN KEY ("task_set_id") REFERENCES "public"."task_sets"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "experiment_arms_position_idx" ON "experiment_arms" USING btree ("experiment_id","position");

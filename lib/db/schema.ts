@@ -233,6 +233,8 @@ export const experiments = pgTable("experiments", {
   maxCostUsd: doublePrecision("max_cost_usd"),
   /** Why scheduling stopped early (the cost cap), shown on the progress page. */
   stopReason: text("stop_reason"),
+  /** How final answers are scored against expected answers (`{type: "exact"}` when null). */
+  scorer: jsonb("scorer").$type<Record<string, unknown>>(),
   createdAt: createdAt(),
   completedAt: timestamp("completed_at", { withTimezone: true }),
 });
@@ -253,6 +255,18 @@ export const experimentArms = pgTable(
   },
   (table) => [uniqueIndex("experiment_arms_position_idx").on(table.experimentId, table.position)],
 );
+
+/** A session's final answer scored against its task's expected answer, beside its RIM reward. */
+export const referenceScores = pgTable("reference_scores", {
+  sessionId: integer("session_id")
+    .primaryKey()
+    .references(() => sessions.id, { onDelete: "cascade" }),
+  /** In [0, 1]; null when the scorer could not score (its rationale says why). */
+  score: real("score"),
+  rationale: text("rationale").notNull(),
+  scorer: text("scorer").notNull(),
+  createdAt: createdAt(),
+});
 
 export type TaskSetRow = typeof taskSets.$inferSelect;
 export type TaskSetItemRow = typeof taskSetItems.$inferSelect;

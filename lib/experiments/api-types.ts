@@ -9,6 +9,21 @@ import { SessionStatusSchema } from "@/lib/trajectory";
 export const MAX_ARMS = 10;
 export const MAX_REPEATS = 100;
 
+/** How a final answer is scored against a task's expected answer (tasks without one are not scored). */
+export const ReferenceScorerSchema = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("exact"), caseSensitive: z.boolean().optional() }),
+  z.strictObject({ type: z.literal("contains"), caseSensitive: z.boolean().optional() }),
+  /** The expected answer is the pattern. */
+  z.strictObject({ type: z.literal("regex"), flags: z.string().regex(/^[imsu]*$/, "flags may only be i, m, s and u").optional() }),
+  /** The answer's number closest to the expected one is within `tolerance` of it. */
+  z.strictObject({ type: z.literal("numeric"), tolerance: z.number().nonnegative().finite().optional() }),
+  /** The expected answer is JSON that the answer's JSON must contain. */
+  z.strictObject({ type: z.literal("json_subset") }),
+  /** `export default (output, expected, task) => number | {score, rationale}`, loaded only from the allowed code folders. */
+  z.strictObject({ type: z.literal("module"), module: z.string().min(1).max(1000), export: z.string().min(1).max(200).optional() }),
+]);
+export type ReferenceScorer = z.infer<typeof ReferenceScorerSchema>;
+
 export const CreateExperimentSchema = z.strictObject({
   name: z.string().trim().max(200, "name is longer than 200 characters").optional(),
   taskSetId: z.number().int().positive().max(2_147_483_647),
@@ -18,6 +33,8 @@ export const CreateExperimentSchema = z.strictObject({
     .max(MAX_ARMS, `at most ${MAX_ARMS} arms`),
   repeats: z.number().int().min(1).max(MAX_REPEATS).optional(),
   maxCostUsd: z.number().positive("maxCostUsd must be positive").finite().optional(),
+  /** Scores final answers against expected answers; `exact` when absent. */
+  scorer: ReferenceScorerSchema.optional(),
 });
 export type CreateExperiment = z.infer<typeof CreateExperimentSchema>;
 
@@ -83,6 +100,7 @@ export const ExperimentDetailSchema = z.object({
   maxCostUsd: z.number().nullable(),
   /** Why scheduling stopped before every cell ran (the cost cap); null otherwise. */
   stopReason: z.string().nullable(),
+  scorer: ReferenceScorerSchema,
   costUsd: z.number(),
   createdAt: z.string(),
   completedAt: z.string().nullable(),

@@ -95,7 +95,7 @@ function side(sessions: ExperimentSessionRow[]): CompareSide {
     finished.map(pick).filter((value): value is number => value !== null);
   return {
     reward: mean(values((session) => session.reward)),
-    referenceScore: null,
+    referenceScore: mean(values((session) => session.referenceScore)),
     costUsd: sessions.reduce((sum, session) => sum + session.costUsd, 0),
     latencyMs: mean(values((session) => session.durationMs)),
     attempts: mean(finished.map((session) => session.attempts)) ?? 0,

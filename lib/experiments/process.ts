@@ -3,10 +3,12 @@
  * globalThis, like the run manager, because Next bundles routes as separate module graphs).
  */
 import "server-only";
-import { resolveConfigForRun } from "@/lib/configs";
+import { agentCodeRoots } from "@/lib/config/code-location";
+import { configsBaseDir, resolveConfigForRun } from "@/lib/configs";
 import { getDatabase } from "@/lib/db/client";
 import { getRunManager } from "@/lib/runs/process";
 import { runManagerLauncher } from "./launcher";
+import { referenceScoring } from "./reference";
 import { ExperimentRunner } from "./runner";
 import { resumeExperiments, type ExperimentDeps } from "./service";
 
@@ -17,7 +19,11 @@ export async function processExperimentDeps(): Promise<ExperimentDeps> {
   if (!holder.__atlasExperiments) {
     const manager = getRunManager();
     const database = async () => (await getDatabase()).db;
-    const runner = new ExperimentRunner({ database, launcher: runManagerLauncher(manager) });
+    const runner = new ExperimentRunner({
+      database,
+      launcher: runManagerLauncher(manager),
+      afterCell: referenceScoring({ database, baseDir: configsBaseDir(), codeRoots: agentCodeRoots(process.env) }),
+    });
     holder.__atlasExperiments = { deps: { database, runner, resolveConfig: resolveConfigForRun, env: process.env }, resumed: null };
   }
   const state = holder.__atlasExperiments;

@@ -4,9 +4,14 @@
  * their experiment, arm, task and repeat; the runner never exceeds the run manager's limit; cancel
  * and "re-run failed cells" keep what was recorded.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
 import { resolveConfigForRun } from "@/lib/configs";
 import { getSessionById } from "@/lib/db/queries/sessions";
+import { queryRows } from "@/lib/db/raw";
 import { listSessionEvents } from "@/lib/db/queries/session-views";
 import { availableDrivers, createTestDatabase, type TestDatabase } from "@/lib/db/testing/databases";
 import { demoRules, startScriptedLlm, type ScriptedLlm, type ScriptRule } from "@/lib/llm/scripted";
@@ -14,6 +19,7 @@ import { SCRIPTED_KEY_ENV, scriptedConfigYaml, testRunManager } from "@/lib/runs
 import type { RunManager } from "@/lib/runs/run-manager";
 import { createTaskSet } from "@/lib/task-sets/service";
 import { runManagerLauncher } from "./launcher";
+import { referenceScoring } from "./reference";
 import { ExperimentRunner } from "./runner";
 import { cancelExperiment, createExperiment, getExperimentDetail, rerunFailedCells, type ExperimentDeps } from "./service";
 
@@ -29,6 +35,7 @@ let manager: RunManager;
 let deps: ExperimentDeps;
 let yamlA: string;
 let yamlB: string;
+let scorerFolder: string;
 
 beforeAll(async () => {
   [database, llm] = await Promise.all([createTestDatabase(driver), startScriptedLlm({ rules: [FAILING, HANGING, ...demoRules()], defaultLatencyMs: 2 })]);
@@ -36,15 +43,25 @@ beforeAll(async () => {
   yamlB = scriptedConfigYaml(llm.url, { maxRetries: 2 });
   manager = testRunManager(database.db, { maxConcurrent: 2 });
   const db = database.db;
+  scorerFolder = mkdtempSync(path.join(os.tmpdir(), "atlas-scorer-"));
+  writeFileSync(
+    path.join(scorerFolder, "length-scorer.mjs"),
+    "export default (output, expected, task) => ({ score: output.length > 0 && task.includes('Plan') ? 0.25 : 0.75, rationale: `scored ${expected}` });\n",
+  );
   deps = {
     database: async () => db,
-    runner: new ExperimentRunner({ database: async () => db, launcher: runManagerLauncher(manager) }),
+    runner: new ExperimentRunner({
+      database: async () => db,
+      launcher: runManagerLauncher(manager),
+      afterCell: referenceScoring({ database: async () => db, baseDir: scorerFolder, codeRoots: [scorerFolder] }),
+    }),
     resolveConfig: resolveConfigForRun,
     env: { [SCRIPTED_KEY_ENV]: "test-key" },
   };
 });
 
 afterAll(async () => {
+  if (scorerFolder) rmSync(scorerFolder, { recursive: true, force: true });
   await manager?.shutdown();
   await llm?.close();
   await database?.close();
@@ -121,6 +138,27 @@ describe(`experiments on ${driver}`, () => {
     expect(after.runs).toHaveLength(2);
     expect(after.runs.every((run) => run.status === "cancelled")).toBe(true);
     expect(after.counts).toMatchObject({ total: 4, cancelled: 2, skipped: 2, pending: 0 });
+  });
+
+  it("scores final answers against expected answers with the experiment's scorer, a module scorer included", async () => {
+    const set = await createTaskSet(database.db, {
+      name: "scored",
+      tasks: [{ task: "Plan a hike", expected_answer: "[a-z]" }, { task: "Write a limerick", expected_answer: "^never-this-exact-text$" }, { task: "No reference here" }],
+    });
+    const regex = await createExperiment(deps, { taskSetId: set.id, arms: [{ config: { yaml: yamlA } }], scorer: { type: "regex", flags: "i" } });
+    const module = await createExperiment(deps, { taskSetId: set.id, arms: [{ config: { yaml: yamlA } }], scorer: { type: "module", module: "length-scorer.mjs" } });
+    const outside = await createExperiment(deps, { taskSetId: set.id, arms: [{ config: { yaml: yamlA } }], scorer: { type: "module", module: "/etc/hostname" } });
+    await Promise.all([regex, module, outside].map(({ experimentId }) => deps.runner.whenIdle(experimentId)));
+
+    const scores = async (experimentId: number) => (await getExperimentDetail(database.db, experimentId)).runs.sort((a, b) => a.taskIndex - b.taskIndex).map((run) => run.referenceScore);
+    expect(await scores(regex.experimentId)).toEqual([1, 0, null]);
+    expect((await getExperimentDetail(database.db, regex.experimentId)).scorer).toEqual({ type: "regex", flags: "i" });
+    expect(await scores(module.experimentId)).toEqual([0.25, 0.75, null]);
+    // Outside the allowed folders: not loaded, scored null, and the reason is stored.
+    expect(await scores(outside.experimentId)).toEqual([null, null, null]);
+    const outsideSession = (await getExperimentDetail(database.db, outside.experimentId)).runs[0]!.sessionId;
+    const [row] = await queryRows<{ rationale: string }>(database.db, sql`select rationale from reference_scores where session_id = ${outsideSession}`);
+    expect(row?.rationale).toMatch(/module scorer failed/);
   });
 
   it("refuses an unknown task set (404) and names the arm whose config is bad", async () => {

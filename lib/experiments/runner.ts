@@ -13,6 +13,7 @@ import type { CellLauncher } from "./launcher";
 /** A cell to run, with what its session needs. */
 export interface CellWork extends Cell {
   task: string;
+  expectedAnswer: string | null;
   metadata: Record<string, unknown>;
   config: { name: string; version: number };
   retryOf: number | null;
@@ -33,6 +34,8 @@ interface Driver {
 export interface ExperimentRunnerOptions {
   database: () => Promise<AtlasDb>;
   launcher: CellLauncher;
+  /** Runs once a cell's session ended, before the cell counts as done (reference scoring). */
+  afterCell?: (experimentId: number, sessionId: number, work: CellWork) => Promise<void>;
 }
 
 export class ExperimentRunner {
@@ -125,10 +128,14 @@ export class ExperimentRunner {
       driver.inFlight.add(sessionId);
       // Cancelled while this launch was on its way: the cancel did not see it.
       if (driver.cancelled) void launcher.cancel(sessionId).catch((error: unknown) => console.error(`could not cancel session ${sessionId}:`, error));
-      void launcher.done(sessionId).finally(() => {
-        driver.inFlight.delete(sessionId);
-        driver.wake();
-      });
+      void launcher
+        .done(sessionId)
+        .then(() => this.options.afterCell?.(driver.experimentId, sessionId, work))
+        .catch((error: unknown) => console.error(`after session ${sessionId} of experiment ${driver.experimentId}:`, error))
+        .finally(() => {
+          driver.inFlight.delete(sessionId);
+          driver.wake();
+        });
     }
     driver.closing = true;
     while (driver.inFlight.size > 0) await this.nextWake(driver);

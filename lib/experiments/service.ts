@@ -22,7 +22,8 @@ import type { ExperimentArmRow } from "@/lib/db/schema";
 import type { AtlasDb } from "@/lib/db/types";
 import { AtlasError, isAtlasError, type Issue } from "@/lib/errors";
 import { assertApiKeysPresent } from "@/lib/runs/secrets";
-import type { CreateExperiment, ExperimentAccepted, ExperimentArm, ExperimentDetail, ExperimentRun, RerunAccepted } from "./api-types";
+import { DEFAULT_SCORER } from "./reference-scorers";
+import type { CreateExperiment, ReferenceScorer, ExperimentAccepted, ExperimentArm, ExperimentDetail, ExperimentRun, RerunAccepted } from "./api-types";
 import { allCells, countCells, failedCells, unstartedCells, type Cell } from "./cells";
 import type { CellWork, ExperimentRunner } from "./runner";
 
@@ -54,6 +55,7 @@ export async function createExperiment(deps: ExperimentDeps, input: CreateExperi
     taskSetId: taskSet.id,
     repeats: input.repeats ?? 1,
     maxCostUsd: input.maxCostUsd ?? null,
+    scorer: input.scorer ?? null,
     arms: resolved.map((config) => ({ configName: config.name, configVersion: config.version, configVersionId: config.versionId, configHash: config.hash })),
   });
   const cells = allCells(arms.map((arm) => arm.id), taskSet.taskCount, experiment.repeats);
@@ -132,6 +134,7 @@ async function workFor(db: AtlasDb, taskSetId: number, arms: ExperimentArmRow[],
     return {
       ...cell,
       task: item.task,
+      expectedAnswer: item.expectedAnswer,
       metadata: { ...(item.metadata ?? {}), ...(item.expectedAnswer !== null ? { expected_answer: item.expectedAnswer } : {}) },
       config: { name: arm.configName, version: arm.configVersion },
       retryOf: cell.retryOf ?? null,
@@ -155,7 +158,7 @@ function describe(row: ExperimentWithTaskSet, arms: ExperimentArmRow[], sessions
     sessionId: session.sessionId,
     status: session.status as ExperimentRun["status"],
     reward: session.reward,
-    referenceScore: null,
+    referenceScore: session.referenceScore,
     costUsd: session.costUsd,
     worker: session.owner ? session.owner.replace(" ", ":") : null,
     retryOf: session.retryOf,
@@ -172,6 +175,7 @@ function describe(row: ExperimentWithTaskSet, arms: ExperimentArmRow[], sessions
     repeats: row.repeats,
     maxCostUsd: row.maxCostUsd,
     stopReason: row.stopReason,
+    scorer: (row.scorer as ReferenceScorer | null) ?? DEFAULT_SCORER,
     costUsd: sessions.reduce((sum, session) => sum + session.costUsd, 0),
     createdAt: row.createdAt.toISOString(),
     completedAt: row.completedAt?.toISOString() ?? null,

@@ -22,6 +22,8 @@ import type { AtlasDb } from "@/lib/db/types";
 import { formatIssue } from "@/lib/errors";
 import { compareArms } from "@/lib/experiments/compare";
 import { runManagerLauncher } from "@/lib/experiments/launcher";
+import { referenceScoring } from "@/lib/experiments/reference";
+import { agentCodeRoots } from "@/lib/config/code-location";
 import { ExperimentRunner } from "@/lib/experiments/runner";
 import { createExperiment, getExperimentDetail } from "@/lib/experiments/service";
 import { RunManager } from "@/lib/runs/run-manager";
@@ -70,7 +72,12 @@ export const experimentCommand: Command = async (args, io) => {
     maxConcurrent: readEnv("ATLAS_MAX_CONCURRENT_RUNS", io.env),
     env: io.env,
   });
-  const runner = new ExperimentRunner({ database: async () => handle.db, launcher: runManagerLauncher(manager) });
+  const runner = new ExperimentRunner({
+    database: async () => handle.db,
+    launcher: runManagerLauncher(manager),
+    // Module scorers named relative to where the command runs, from the allowed folders or that one.
+    afterCell: referenceScoring({ database: async () => handle.db, baseDir: io.cwd, codeRoots: [...agentCodeRoots(io.env, io.cwd), io.cwd] }),
+  });
   const deps = { database: async () => handle.db, runner, resolveConfig: resolveConfigForRun, env: io.env };
   const log = values.json ? io.stderr : io.stdout;
   let experimentId: number | null = null;

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
-import { experimentArms, experiments, sessions, taskSets, type ExperimentArmRow, type ExperimentRow } from "../schema";
+import { experimentArms, experiments, referenceScores, sessions, taskSets, type ExperimentArmRow, type ExperimentRow } from "../schema";
 import type { AtlasDb, Queryable } from "../types";
 
 export interface NewExperimentArm {
@@ -15,6 +15,7 @@ export interface NewExperiment {
   taskSetId: number;
   repeats: number;
   maxCostUsd: number | null;
+  scorer: Record<string, unknown> | null;
   arms: NewExperimentArm[];
 }
 
@@ -22,7 +23,7 @@ export async function insertExperiment(db: AtlasDb, input: NewExperiment): Promi
   return db.transaction(async (tx) => {
     const [experiment] = await tx
       .insert(experiments)
-      .values({ name: input.name, taskSetId: input.taskSetId, repeats: input.repeats, maxCostUsd: input.maxCostUsd })
+      .values({ name: input.name, taskSetId: input.taskSetId, repeats: input.repeats, maxCostUsd: input.maxCostUsd, scorer: input.scorer })
       .returning();
     if (!experiment) throw new Error("experiment insert returned no row");
     const arms = await tx
@@ -47,6 +48,7 @@ const experimentColumns = {
   repeats: experiments.repeats,
   maxCostUsd: experiments.maxCostUsd,
   stopReason: experiments.stopReason,
+  scorer: experiments.scorer,
   createdAt: experiments.createdAt,
   completedAt: experiments.completedAt,
   taskSetName: taskSets.name,
@@ -114,6 +116,7 @@ export interface ExperimentSessionRow {
   repeat: number;
   status: string;
   reward: number | null;
+  referenceScore: number | null;
   costUsd: number;
   owner: string | null;
   retryOf: number | null;
@@ -136,6 +139,7 @@ export async function listExperimentSessions(db: Queryable, experimentIds: numbe
       repeat: sessions.repeatIndex,
       status: sessions.status,
       reward: sessions.rewardScore,
+      referenceScore: referenceScores.score,
       costUsd: sessions.costUsd,
       owner: sessions.owner,
       retryOf: sessions.retryOf,
@@ -146,6 +150,7 @@ export async function listExperimentSessions(db: Queryable, experimentIds: numbe
       escalations: sessions.escalations,
     })
     .from(sessions)
+    .leftJoin(referenceScores, eq(referenceScores.sessionId, sessions.id))
     .where(and(inArray(sessions.experimentId, experimentIds), isNotNull(sessions.experimentArmId)))
     .orderBy(asc(sessions.id));
   return rows.map((row) => ({
@@ -160,4 +165,16 @@ export async function listExperimentSessions(db: Queryable, experimentIds: numbe
 export async function experimentCostUsd(db: Queryable, id: number): Promise<number> {
   const [row] = await db.select({ cost: sql<number>`coalesce(sum(${sessions.costUsd}), 0)::float8` }).from(sessions).where(eq(sessions.experimentId, id));
   return Number(row?.cost ?? 0);
+}
+
+export async function getExperimentScorer<T>(db: Queryable, id: number): Promise<T | null> {
+  const [row] = await db.select({ scorer: experiments.scorer }).from(experiments).where(eq(experiments.id, id));
+  return (row?.scorer as T | undefined) ?? null;
+}
+
+export async function upsertReferenceScore(db: Queryable, input: { sessionId: number; score: number | null; rationale: string; scorer: string }): Promise<void> {
+  await db
+    .insert(referenceScores)
+    .values(input)
+    .onConflictDoUpdate({ target: referenceScores.sessionId, set: { score: input.score, rationale: input.rationale, scorer: input.scorer } });
 }

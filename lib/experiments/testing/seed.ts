@@ -30,6 +30,7 @@ export async function seedExperiment(db: AtlasDb, options: { taskSetName: string
     taskSetId: set.id,
     repeats: 1,
     maxCostUsd: null,
+    scorer: null,
     arms: resolved.map((config) => ({ configName: config.name, configVersion: config.version, configVersionId: config.versionId, configHash: config.hash })),
   });
   for (const [armIndex, armCells] of options.cells.entries()) {
