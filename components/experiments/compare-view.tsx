@@ -50,6 +50,7 @@ export function CompareView({ experimentId, base, candidate }: { experimentId: n
                 <th>Base reward</th>
                 <th>Candidate reward</th>
                 <th>Δ</th>
+                <th>Reference (base / cand.)</th>
                 <th>Cost (base / cand.)</th>
                 <th>Latency (base / cand.)</th>
                 <th>Attempts</th>
@@ -67,6 +68,9 @@ export function CompareView({ experimentId, base, candidate }: { experimentId: n
                   <td>{formatScore(row.candidate.reward)}</td>
                   <td data-testid="compare-delta" className={row.delta === null ? "" : row.delta > 0 ? "text-emerald-700" : row.delta < 0 ? "text-red-700" : ""}>
                     {signed(row.delta)}
+                  </td>
+                  <td>
+                    {formatScore(row.base.referenceScore)} / {formatScore(row.candidate.referenceScore)}
                   </td>
                   <td>
                     {formatCost(row.base.costUsd)} / {formatCost(row.candidate.costUsd)}

@@ -81,6 +81,9 @@ export function ExperimentProgress({ experimentId }: { experimentId: number }) {
               </dd>
             </div>
           </dl>
+          <p className="mt-2 text-xs text-slate-500">
+            Reference scorer: <span className="font-mono">{detail.scorer.type}</span> (tasks with an expected answer)
+          </p>
           {detail.maxCostUsd !== null ? <p className="mt-2 text-xs text-slate-500">Cost cap {formatCost(detail.maxCostUsd)}</p> : null}
           {detail.stopReason ? <p className="mt-2 text-sm text-amber-800">{detail.stopReason}</p> : null}
         </Card>
@@ -124,6 +127,7 @@ export function ExperimentProgress({ experimentId }: { experimentId: number }) {
                 <th>Session</th>
                 <th>Status</th>
                 <th>Reward</th>
+                <th>Reference</th>
                 <th>Cost</th>
                 <th>Duration</th>
                 <th>Worker</th>
@@ -145,6 +149,7 @@ export function ExperimentProgress({ experimentId }: { experimentId: number }) {
                     <StatusBadge status={run.status} testId="run-status" />
                   </td>
                   <td>{formatScore(run.reward)}</td>
+                  <td>{formatScore(run.referenceScore)}</td>
                   <td>{formatCost(run.costUsd)}</td>
                   <td>{formatDuration(run.durationMs)}</td>
                   <td className="font-mono text-xs text-slate-500">{run.worker}</td>

@@ -46,7 +46,7 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: "run configs over a task set (one arm each) and print the paired comparison",
     usage:
       "atlas experiment run --tasks NAME|FILE --config FILE [--config FILE...] [--repeats N] [--max-cost USD]\n" +
-      "             [--name NAME] [--json] [--database-url URL]",
+      "             [--scorer TYPE|JSON] [--name NAME] [--json] [--database-url URL]",
     load: async () => (await import("./commands/experiment")).experimentCommand,
   },
   db: {

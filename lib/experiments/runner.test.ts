@@ -161,6 +161,23 @@ describe(`experiments on ${driver}`, () => {
     expect(row?.rationale).toMatch(/module scorer failed/);
   });
 
+  it("stops starting cells once the cost cap is spent; the cells in flight finish", async () => {
+    // Priced model names, so the scripted replies' token usage costs something.
+    const priced = yamlA.replace(/model: [a-z-]+/g, "model: gpt-4o-mini");
+    const set = await createTaskSet(database.db, { name: "capped", tasks: tasks("Cap one", "Cap two", "Cap three", "Cap four", "Cap five") });
+    const { experimentId } = await createExperiment(deps, { taskSetId: set.id, arms: [{ config: { yaml: priced } }], maxCostUsd: 1e-9 });
+    await deps.runner.whenIdle(experimentId);
+    const detail = await getExperimentDetail(database.db, experimentId);
+    expect(detail.status).toBe("completed");
+    // The first cell always starts (nothing spent yet); at most the two a full run manager holds ever start.
+    expect(detail.runs.length).toBeGreaterThanOrEqual(1);
+    expect(detail.runs.length).toBeLessThanOrEqual(2);
+    expect(detail.runs.every((run) => run.status === "succeeded" && run.costUsd > 0)).toBe(true);
+    expect(detail.counts).toMatchObject({ total: 5, succeeded: detail.runs.length, skipped: 5 - detail.runs.length, pending: 0 });
+    expect(detail.stopReason).toMatch(/cost cap of \$1e-9 was reached/);
+    expect(detail.costUsd).toBeGreaterThan(1e-9);
+  });
+
   it("refuses an unknown task set (404) and names the arm whose config is bad", async () => {
     await expect(createExperiment(deps, { taskSetId: 999_999, arms: [{ config: { yaml: yamlA } }] })).rejects.toMatchObject({ code: "not_found" });
     const set = await createTaskSet(database.db, { name: "bad arm", tasks: tasks("x") });

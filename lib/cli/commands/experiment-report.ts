@@ -30,7 +30,9 @@ export function comparisonTable(detail: ExperimentDetail, comparisons: CompareRe
   const latest = new Map(detail.runs.map((run) => [`${run.armId}/${run.taskIndex}/${run.repeat}`, run]));
   const meanReward = (armId: number) =>
     mean([...latest.values()].filter((run) => run.armId === armId && run.reward !== null).map((run) => run.reward as number));
-  const header = ["arm", "config", "mean reward", "Δ vs arm 1", "95% CI", "W/L/T", "cost ×", "latency ×"];
+  const meanReference = (armId: number) =>
+    mean([...latest.values()].filter((run) => run.armId === armId && run.referenceScore !== null).map((run) => run.referenceScore as number));
+  const header = ["arm", "config", "mean reward", "reference", "Δ vs arm 1", "95% CI", "W/L/T", "cost ×", "latency ×"];
   const rows = detail.arms.map((arm, index) => {
     const compared = comparisons.find((comparison) => comparison.candidate.id === arm.id);
     const summary = compared?.summary;
@@ -38,6 +40,7 @@ export function comparisonTable(detail: ExperimentDetail, comparisons: CompareRe
       String(index + 1),
       labels[index] ?? arm.configName,
       fixed(meanReward(arm.id)),
+      fixed(meanReference(arm.id)),
       summary ? signed(summary.meanDelta) : "—",
       summary?.ci95 ? `[${signed(summary.ci95[0])}, ${signed(summary.ci95[1])}]` : "—",
       summary ? `${summary.wins}/${summary.losses}/${summary.ties}` : "—",

@@ -58,12 +58,15 @@ describe.skipIf(postgresSkip)("atlas tasks / experiment / export --experiment (p
   });
 
   it("experiment run --json runs both configs over the file's tasks and prints the comparison; export --experiment writes its cells", async () => {
-    const result = await cli("experiment", "run", "--tasks", "tasks.jsonl", "--config", "base.yaml", "--config", "candidate.yaml", "--json");
+    const result = await cli("experiment", "run", "--tasks", "tasks.jsonl", "--config", "base.yaml", "--config", "candidate.yaml", "--scorer", '{"type": "regex", "flags": "i"}', "--json");
     expect(result.code, result.stderr).toBe(0);
     const output = JSON.parse(result.stdout) as { experiment: unknown; comparisons: unknown[] };
     const experiment = ExperimentDetailSchema.parse(output.experiment);
     expect(experiment.status).toBe("completed");
     expect(experiment.counts).toMatchObject({ total: 4, succeeded: 4 });
+    expect(experiment.scorer).toEqual({ type: "regex", flags: "i" });
+    // "sandwiches" as a pattern: scored 0 or 1 on the task that has it, not at all on the other.
+    expect(experiment.runs.filter((run) => run.referenceScore !== null).map((run) => run.taskIndex)).toEqual([0, 0]);
     const [comparison] = output.comparisons.map((entry) => CompareResultSchema.parse(entry));
     expect(comparison).toMatchObject({ base: { id: experiment.arms[0]!.id }, candidate: { id: experiment.arms[1]!.id }, summary: { n: 2 } });
 
@@ -72,8 +75,8 @@ describe.skipIf(postgresSkip)("atlas tasks / experiment / export --experiment (p
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toContain(`task set ${experiment.taskSetId}`);
     expect(table.stdout).toMatch(/completed: 4 cells \(4 succeeded/);
-    expect(table.stdout).toMatch(/arm\s+config\s+mean reward\s+Δ vs arm 1\s+95% CI\s+W\/L\/T/);
-    expect(table.stdout).toMatch(/\n2\s+candidate\.yaml\s+\d\.\d{3}\s+[+-]\d\.\d{3}\s+\[/);
+    expect(table.stdout).toMatch(/arm\s+config\s+mean reward\s+reference\s+Δ vs arm 1\s+95% CI\s+W\/L\/T/);
+    expect(table.stdout).toMatch(/\n2\s+candidate\.yaml\s+\d\.\d{3}\s+\d\.\d{3}\s+[+-]\d\.\d{3}\s+\[/);
 
     const all = await cli("export", "--experiment", String(experiment.id), "--output", "-", "--quiet");
     expect(all.code, all.stderr).toBe(0);
@@ -87,6 +90,9 @@ describe.skipIf(postgresSkip)("atlas tasks / experiment / export --experiment (p
   it("refuses bad flags and a bad config file before running anything", async () => {
     expect((await cli("experiment", "run", "--config", "base.yaml")).stderr).toContain("--tasks");
     expect((await cli("experiment", "run", "--tasks", "tasks.jsonl", "--config", "base.yaml", "--repeats", "0")).code).toBe(2);
+    const badScorer = await cli("experiment", "run", "--tasks", "tasks.jsonl", "--config", "base.yaml", "--scorer", "fuzzy");
+    expect(badScorer.code).toBe(2);
+    expect(badScorer.stderr).toContain("--scorer");
     writeFileSync(path.join(folder, "broken.yaml"), "agent: [unclosed\n");
     const broken = await cli("experiment", "run", "--tasks", "tasks.jsonl", "--config", "broken.yaml");
     expect(broken.code).toBe(1);

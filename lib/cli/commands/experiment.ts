@@ -2,7 +2,8 @@
  * `atlas experiment run --tasks NAME|FILE --config FILE [--config FILE…] [--repeats N] [--max-cost USD] [--json]`
  *
  * Runs every config (one arm each) over a task set in this process, on the database of DATABASE_URL
- * (else the embedded one), with a progress bar on a TTY and the comparison table at the end. `--json`
+ * (else the embedded one), with a progress bar on a TTY and the comparison table at the end. `--scorer`
+ * (a type, or a JSON scorer) scores final answers against expected answers (exact by default). `--json`
  * prints the experiment and its comparisons on stdout instead. Exit code 0 when every cell succeeded.
  */
 import { createHash } from "node:crypto";
@@ -20,6 +21,7 @@ import { databaseSessionStore } from "@/lib/db/session-store";
 import { resolveDatabaseTarget } from "@/lib/db/target";
 import type { AtlasDb } from "@/lib/db/types";
 import { formatIssue } from "@/lib/errors";
+import { ReferenceScorerSchema, type ReferenceScorer } from "@/lib/experiments/api-types";
 import { compareArms } from "@/lib/experiments/compare";
 import { runManagerLauncher } from "@/lib/experiments/launcher";
 import { referenceScoring } from "@/lib/experiments/reference";
@@ -46,6 +48,7 @@ export const experimentCommand: Command = async (args, io) => {
     repeats: { type: "string" },
     "max-cost": { type: "string" },
     name: { type: "string" },
+    scorer: { type: "string" },
     json: { type: "boolean" },
     "database-url": { type: "string" },
   });
@@ -56,6 +59,7 @@ export const experimentCommand: Command = async (args, io) => {
   const maxCost = values["max-cost"] === undefined ? undefined : Number(values["max-cost"]);
   if (maxCost !== undefined && !(Number.isFinite(maxCost) && maxCost > 0)) throw new UsageError(`--max-cost must be a positive number of dollars (got "${values["max-cost"]}")`);
 
+  const scorer = parseScorer(values.scorer);
   const arms = await loadArms(values.config, io);
   if (!arms) return 1;
   const handle = await openMigratedDatabase(resolveDatabaseTarget(io.env, values["database-url"]));
@@ -94,6 +98,7 @@ export const experimentCommand: Command = async (args, io) => {
       arms: arms.map((arm) => ({ config: { yaml: arm.yaml } })),
       repeats,
       ...(maxCost !== undefined ? { maxCostUsd: maxCost } : {}),
+      ...(scorer ? { scorer } : {}),
     });
     experimentId = accepted.experimentId;
     log(`Experiment ${experimentId} started: ${arms.length} arm(s) × task set ${taskSetId} × ${repeats} repeat(s).\n`);
@@ -117,6 +122,22 @@ export const experimentCommand: Command = async (args, io) => {
     await handle.close();
   }
 };
+
+/** `contains` (a scorer type) or a JSON object such as `{"type": "numeric", "tolerance": 0.01}`. */
+function parseScorer(text: string | undefined): ReferenceScorer | undefined {
+  if (text === undefined) return undefined;
+  let value: unknown = { type: text };
+  if (text.trim().startsWith("{")) {
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw new UsageError(`--scorer is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  const parsed = ReferenceScorerSchema.safeParse(value);
+  if (!parsed.success) throw new UsageError(`--scorer: ${parsed.error.issues.map((issue) => `${issue.path.join(".") || "type"}: ${issue.message}`).join("; ")}`);
+  return parsed.data;
+}
 
 interface ArmFile {
   path: string;
