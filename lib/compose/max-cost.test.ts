@@ -28,7 +28,7 @@ function pricedConfig(maxCost: string | null): AtlasConfig {
 
 async function run(config: AtlasConfig) {
   const events: TrajectoryEvent[] = [];
-  const result = await runTask({ task: "Plan a budget offsite", config, store: "none", env: { [SCRIPTED_KEY_ENV]: "k" }, onEvent: (event) => events.push(event) });
+  const result = await runTask({ task: "Plan a budget offsite", config, store: "none", env: { [SCRIPTED_KEY_ENV]: "k" } as unknown as NodeJS.ProcessEnv, onEvent: (event) => events.push(event) });
   return { result, events };
 }
 
