@@ -35,6 +35,18 @@ export interface SessionRowForExport {
   plan: unknown;
   originalPlan: unknown;
   review: unknown;
+  /** Set for the session of an experiment cell. */
+  experimentCell?: ExperimentCellForExport | null;
+}
+
+export interface ExperimentCellForExport {
+  experimentId: number;
+  armId: number | null;
+  taskIndex: number | null;
+  repeat: number | null;
+  retryOf: number | null;
+  referenceScore: number | null;
+  referenceRationale: string | null;
 }
 
 export interface AttemptRowForExport {

@@ -82,8 +82,21 @@ describe.skipIf(postgresSkip)("atlas tasks / experiment / export --experiment (p
     expect(all.code, all.stderr).toBe(0);
     expect(all.stdout.trimEnd().split("\n")).toHaveLength(4);
     const arm = await cli("export", "--experiment", String(experiment.id), "--arm", String(experiment.arms[1]!.id), "--output", "-", "--quiet");
-    const records = arm.stdout.trimEnd().split("\n").map((line) => JSON.parse(line) as { task: string });
+    type Exported = { task: string; session_metadata: { atlas: { experiment: Record<string, unknown> } } };
+    const records = arm.stdout.trimEnd().split("\n").map((line) => JSON.parse(line) as Exported);
     expect(records.map((record) => record.task).sort()).toEqual(["Name a colour", "Plan a picnic"]);
+    // The cell and its reference score travel in the record's additive atlas block.
+    const picnic = records.find((record) => record.task === "Plan a picnic")!;
+    const cell = experiment.runs.find((run) => run.armId === experiment.arms[1]!.id && run.taskIndex === 0)!;
+    expect(picnic.session_metadata.atlas.experiment).toEqual({
+      experiment_id: experiment.id,
+      arm_id: experiment.arms[1]!.id,
+      task_index: 0,
+      repeat: 0,
+      retry_of: null,
+      reference_score: cell.referenceScore,
+      reference_rationale: expect.stringMatching(/sandwiches/),
+    });
     expect((await cli("export", "--experiment", "x", "--output", "-")).code).toBe(2);
   });
 

@@ -98,7 +98,9 @@ export async function selectSessionPage(db: Queryable, request: SessionPageReque
           s.reward_score as "rewardScore", s.judge_outcomes as "judgeOutcomes", s.escalations,
           s.prompt_tokens as "promptTokens", s.completion_tokens as "completionTokens",
           s.reasoning_tokens as "reasoningTokens", s.cost_usd as "costUsd", s.llm_calls as "llmCalls", s.source,
-          p.plan::text as plan, p.original_plan::text as "originalPlan", p.review::text as review
+          p.plan::text as plan, p.original_plan::text as "originalPlan", p.review::text as review,
+          s.experiment_id as "experimentId", s.experiment_arm_id as "armId", s.task_index as "taskIndex",
+          s.repeat_index as "repeat", s.retry_of as "retryOf", rs.score as "referenceScore", rs.rationale as "referenceRationale"
         from (
           select s.* from sessions s
           where ${selectionWhere(request.filters, request.ids)} ${after}
@@ -106,9 +108,26 @@ export async function selectSessionPage(db: Queryable, request: SessionPageReque
           limit ${request.size} offset ${offset}
         ) s
         left join plans p on p.session_id = s.id
+        left join reference_scores rs on rs.session_id = s.id
         order by ${order}`,
   );
-  return rows.map((row) => ({ ...row, rewardScore: numberOrNull(row.rewardScore), costUsd: Number(row.costUsd) }));
+  return rows.map(({ experimentId, armId, taskIndex, repeat, retryOf, referenceScore, referenceRationale, ...row }) => ({
+    ...row,
+    rewardScore: numberOrNull(row.rewardScore),
+    costUsd: Number(row.costUsd),
+    experimentCell:
+      experimentId === null || experimentId === undefined
+        ? null
+        : {
+            experimentId: Number(experimentId),
+            armId: numberOrNull(armId),
+            taskIndex: numberOrNull(taskIndex),
+            repeat: numberOrNull(repeat),
+            retryOf: numberOrNull(retryOf),
+            referenceScore: numberOrNull(referenceScore),
+            referenceRationale: typeof referenceRationale === "string" ? referenceRationale : null,
+          },
+  }));
 }
 
 /** The rows of a page of sessions, each tagged with its session (and step); events as their JSON text. */
