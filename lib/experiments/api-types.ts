@@ -21,6 +21,19 @@ export const ReferenceScorerSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("json_subset") }),
   /** `export default (output, expected, task) => number | {score, rationale}`, loaded only from the allowed code folders. */
   z.strictObject({ type: z.literal("module"), module: z.string().min(1).max(1000), export: z.string().min(1).max(200).optional() }),
+  /**
+   * The arm's `rim.large_model` grades the answer against the reference with this prompt (`{expected_answer}`,
+   * and optionally `{output}` and `{task}`, are filled in), replying `{"score": 0..1, "rationale": "…"}`.
+   */
+  z.strictObject({
+    type: z.literal("judge"),
+    prompt: z
+      .string()
+      .min(1)
+      .max(20_000)
+      .refine((prompt) => prompt.includes("{expected_answer}"), "the judge prompt must contain {expected_answer}")
+      .optional(),
+  }),
 ]);
 export type ReferenceScorer = z.infer<typeof ReferenceScorerSchema>;
 

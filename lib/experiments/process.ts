@@ -22,7 +22,13 @@ export async function processExperimentDeps(): Promise<ExperimentDeps> {
     const runner = new ExperimentRunner({
       database,
       launcher: runManagerLauncher(manager),
-      afterCell: referenceScoring({ database, baseDir: configsBaseDir(), codeRoots: agentCodeRoots(process.env) }),
+      afterCell: referenceScoring({
+        database,
+        baseDir: configsBaseDir(),
+        codeRoots: agentCodeRoots(process.env),
+        resolveConfig: resolveConfigForRun,
+        env: process.env,
+      }),
     });
     holder.__atlasExperiments = { deps: { database, runner, resolveConfig: resolveConfigForRun, env: process.env }, resumed: null };
   }

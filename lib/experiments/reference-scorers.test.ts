@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { isJsonSubset, scoreDeterministic } from "./reference-scorers";
+import { checkScoreResult, DEFAULT_JUDGE_PROMPT, isJsonSubset, judgePrompt, scoreDeterministic } from "./reference-scorers";
 
 describe("reference scorers", () => {
+  it("fills the judge prompt and accepts only scores in [0, 1] from a module or a judge", () => {
+    expect(judgePrompt(DEFAULT_JUDGE_PROMPT, { task: "T", expected: "E", output: "O" })).toContain("Task: T\nReference answer: E\nAnswer to grade: O");
+    expect(checkScoreResult(0.5, "module scorer")).toEqual({ score: 0.5, rationale: "scored by the module scorer" });
+    expect(checkScoreResult({ score: 1, rationale: "right" }, "judge")).toEqual({ score: 1, rationale: "right" });
+    expect(checkScoreResult({ score: 1.5 }, "judge").score).toBeNull();
+    expect(checkScoreResult("0.5", "judge").rationale).toMatch(/expected a number in \[0, 1\]/);
+  });
+
   it("exact and contains ignore case and runs of whitespace unless told otherwise", () => {
     expect(scoreDeterministic({ type: "exact" }, "  Paris\n", "paris").score).toBe(1);
     expect(scoreDeterministic({ type: "exact", caseSensitive: true }, "Paris", "paris").score).toBe(0);

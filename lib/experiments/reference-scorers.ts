@@ -17,7 +17,36 @@ const normalize = (text: string, caseSensitive: boolean) => {
   return caseSensitive ? collapsed : collapsed.toLowerCase();
 };
 
-export function scoreDeterministic(scorer: Exclude<ReferenceScorer, { type: "module" }>, output: string, expected: string): ReferenceScore {
+export type DeterministicScorer = Exclude<ReferenceScorer, { type: "module" } | { type: "judge" }>;
+
+export const DEFAULT_JUDGE_PROMPT = [
+  "You grade an answer against a reference answer.",
+  "Task: {task}",
+  "Reference answer: {expected_answer}",
+  "Answer to grade: {output}",
+  'Reply with only a JSON object: {"score": <a number from 0 (wrong) to 1 (matches the reference)>, "rationale": "<one sentence>"}.',
+].join("\n");
+
+/** The judge prompt with its placeholders filled in. */
+export function judgePrompt(template: string, values: { task: string; expected: string; output: string }): string {
+  return template.replaceAll("{expected_answer}", values.expected).replaceAll("{output}", values.output).replaceAll("{task}", values.task);
+}
+
+/** What a module scorer or a judge returned: a number in [0, 1], or `{score, rationale}`. */
+export function checkScoreResult(value: unknown, source: string): ReferenceScore {
+  const [score, rationale] =
+    typeof value === "number"
+      ? [value, null]
+      : value !== null && typeof value === "object"
+        ? [(value as { score?: unknown }).score, (value as { rationale?: unknown }).rationale]
+        : [value, null];
+  if (typeof score !== "number" || !Number.isFinite(score) || score < 0 || score > 1) {
+    return { score: null, rationale: `the ${source} returned ${JSON.stringify(value)}; expected a number in [0, 1] or {score, rationale}` };
+  }
+  return { score, rationale: typeof rationale === "string" && rationale !== "" ? rationale : `scored by the ${source}` };
+}
+
+export function scoreDeterministic(scorer: DeterministicScorer, output: string, expected: string): ReferenceScore {
   switch (scorer.type) {
     case "exact": {
       const equal = normalize(output, scorer.caseSensitive ?? false) === normalize(expected, scorer.caseSensitive ?? false);

@@ -28,6 +28,10 @@ const driver = drivers.find((entry) => entry.driver === "postgres" && entry.skip
 
 const FAILING: ScriptRule = { caller: "planner", contains: "FAIL-ME", reply: { status: 400, message: "scripted refusal for this task" } };
 const HANGING: ScriptRule = { caller: "planner", contains: "HOLD-ME", reply: { waitFor: "release" } };
+const REFERENCE_JUDGE: ScriptRule = {
+  contains: "You grade an answer against a reference answer",
+  reply: (request) => ({ json: { score: JSON.stringify(request.messages).includes("Reference answer: [a-z]") ? 0.9 : 0.1, rationale: "graded by the scripted judge" } }),
+};
 
 let database: TestDatabase;
 let llm: ScriptedLlm;
@@ -38,7 +42,7 @@ let yamlB: string;
 let scorerFolder: string;
 
 beforeAll(async () => {
-  [database, llm] = await Promise.all([createTestDatabase(driver), startScriptedLlm({ rules: [FAILING, HANGING, ...demoRules()], defaultLatencyMs: 2 })]);
+  [database, llm] = await Promise.all([createTestDatabase(driver), startScriptedLlm({ rules: [FAILING, HANGING, REFERENCE_JUDGE, ...demoRules()], defaultLatencyMs: 2 })]);
   yamlA = scriptedConfigYaml(llm.url);
   yamlB = scriptedConfigYaml(llm.url, { maxRetries: 2 });
   manager = testRunManager(database.db, { maxConcurrent: 2 });
@@ -53,7 +57,13 @@ beforeAll(async () => {
     runner: new ExperimentRunner({
       database: async () => db,
       launcher: runManagerLauncher(manager),
-      afterCell: referenceScoring({ database: async () => db, baseDir: scorerFolder, codeRoots: [scorerFolder] }),
+      afterCell: referenceScoring({
+        database: async () => db,
+        baseDir: scorerFolder,
+        codeRoots: [scorerFolder],
+        resolveConfig: resolveConfigForRun,
+        env: { [SCRIPTED_KEY_ENV]: "test-key" },
+      }),
     }),
     resolveConfig: resolveConfigForRun,
     env: { [SCRIPTED_KEY_ENV]: "test-key" },
@@ -111,7 +121,7 @@ describe(`experiments on ${driver}`, () => {
       expect(await rerunFailedCells(deps, experimentId)).toEqual({ experimentId, cells: 1 });
       await deps.runner.whenIdle(experimentId);
     } finally {
-      llm.setRules([FAILING, HANGING, ...demoRules()]);
+      llm.setRules([FAILING, HANGING, REFERENCE_JUDGE, ...demoRules()]);
     }
     const second = await getExperimentDetail(database.db, experimentId);
     expect(second.status).toBe("completed");
@@ -148,12 +158,18 @@ describe(`experiments on ${driver}`, () => {
     const regex = await createExperiment(deps, { taskSetId: set.id, arms: [{ config: { yaml: yamlA } }], scorer: { type: "regex", flags: "i" } });
     const module = await createExperiment(deps, { taskSetId: set.id, arms: [{ config: { yaml: yamlA } }], scorer: { type: "module", module: "length-scorer.mjs" } });
     const outside = await createExperiment(deps, { taskSetId: set.id, arms: [{ config: { yaml: yamlA } }], scorer: { type: "module", module: "/etc/hostname" } });
-    await Promise.all([regex, module, outside].map(({ experimentId }) => deps.runner.whenIdle(experimentId)));
+    const judge = await createExperiment(deps, { taskSetId: set.id, arms: [{ config: { yaml: yamlA } }], scorer: { type: "judge" } });
+    await Promise.all([regex, module, outside, judge].map(({ experimentId }) => deps.runner.whenIdle(experimentId)));
 
     const scores = async (experimentId: number) => (await getExperimentDetail(database.db, experimentId)).runs.sort((a, b) => a.taskIndex - b.taskIndex).map((run) => run.referenceScore);
     expect(await scores(regex.experimentId)).toEqual([1, 0, null]);
     expect((await getExperimentDetail(database.db, regex.experimentId)).scorer).toEqual({ type: "regex", flags: "i" });
     expect(await scores(module.experimentId)).toEqual([0.25, 0.75, null]);
+    // The judge got the reference in its prompt (the scripted judge grades by it).
+    const judged = await scores(judge.experimentId);
+    expect(judged[0]).toBeCloseTo(0.9, 6);
+    expect(judged[1]).toBeCloseTo(0.1, 6);
+    expect(judged[2]).toBeNull();
     // Outside the allowed folders: not loaded, scored null, and the reason is stored.
     expect(await scores(outside.experimentId)).toEqual([null, null, null]);
     const outsideSession = (await getExperimentDetail(database.db, outside.experimentId)).runs[0]!.sessionId;

@@ -80,7 +80,13 @@ export const experimentCommand: Command = async (args, io) => {
     database: async () => handle.db,
     launcher: runManagerLauncher(manager),
     // Module scorers named relative to where the command runs, from the allowed folders or that one.
-    afterCell: referenceScoring({ database: async () => handle.db, baseDir: io.cwd, codeRoots: [...agentCodeRoots(io.env, io.cwd), io.cwd] }),
+    afterCell: referenceScoring({
+      database: async () => handle.db,
+      baseDir: io.cwd,
+      codeRoots: [...agentCodeRoots(io.env, io.cwd), io.cwd],
+      resolveConfig: resolveConfigForRun,
+      env: io.env,
+    }),
   });
   const deps = { database: async () => handle.db, runner, resolveConfig: resolveConfigForRun, env: io.env };
   const log = values.json ? io.stderr : io.stdout;
