@@ -7,10 +7,20 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import type { AtlasError } from "@/lib/errors";
-import type { CreateExperiment, ExperimentAccepted } from "@/lib/experiments/api-types";
+import type { CreateExperiment, ExperimentAccepted, ReferenceScorer } from "@/lib/experiments/api-types";
 import { fetchJson } from "@/lib/http/api-client";
 import { launchConfigsQuery } from "@/lib/session-view/queries";
 import { experimentKeys, taskSetsQuery } from "./queries";
+
+const SCORERS = {
+  exact: { label: "exact match (ignoring case and whitespace)", scorer: { type: "exact" } },
+  contains: { label: "the answer contains the expected answer", scorer: { type: "contains" } },
+  regex: { label: "the expected answer is a regular expression", scorer: { type: "regex", flags: "i" } },
+  numeric: { label: "numeric, within 0.01 of the expected number", scorer: { type: "numeric", tolerance: 0.01 } },
+  json_subset: { label: "the answer's JSON contains the expected JSON", scorer: { type: "json_subset" } },
+  judge: { label: "an LLM judge (the arm's rim.large_model) grades against the reference", scorer: { type: "judge" } },
+} satisfies Record<string, { label: string; scorer: ReferenceScorer }>;
+type ScorerChoice = keyof typeof SCORERS;
 
 /** Pick a task set and two or more configs (each one arm, pinned to its current version), then start. */
 export function NewExperimentForm() {
@@ -23,6 +33,7 @@ export function NewExperimentForm() {
   const [name, setName] = useState("");
   const [repeats, setRepeats] = useState(1);
   const [maxCost, setMaxCost] = useState("");
+  const [scorer, setScorer] = useState<ScorerChoice>("exact");
   const setList = sets.data?.taskSets ?? [];
   const selectedSet = taskSetId ?? setList[0]?.id ?? null;
 
@@ -51,6 +62,7 @@ export function NewExperimentForm() {
       arms: chosen.map((configName) => ({ config: { name: configName } })),
       repeats,
       ...(cost !== undefined ? { maxCostUsd: cost } : {}),
+      scorer: SCORERS[scorer].scorer,
     });
   }
 
@@ -115,6 +127,21 @@ export function NewExperimentForm() {
             />
           </label>
         </div>
+        <label className="block">
+          <span className="text-sm font-medium text-slate-700">Reference scoring (tasks with an expected answer)</span>
+          <select
+            data-testid="experiment-scorer"
+            value={scorer}
+            onChange={(event) => setScorer(event.target.value as ScorerChoice)}
+            className="mt-1 w-full rounded-md border border-slate-300 p-2 text-sm"
+          >
+            {Object.entries(SCORERS).map(([key, choice]) => (
+              <option key={key} value={key}>
+                {choice.label}
+              </option>
+            ))}
+          </select>
+        </label>
         {!costValid ? <p className="text-sm text-red-700">Max cost must be a positive number of dollars.</p> : null}
         <Button type="submit" data-testid="experiment-start" disabled={!canStart}>
           Start experiment
