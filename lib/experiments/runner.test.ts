@@ -21,7 +21,11 @@ import { createTaskSet } from "@/lib/task-sets/service";
 import { runManagerLauncher } from "./launcher";
 import { referenceScoring } from "./reference";
 import { ExperimentRunner } from "./runner";
-import { cancelExperiment, createExperiment, getExperimentDetail, rerunFailedCells, type ExperimentDeps } from "./service";
+import { cancelExperiment, createExperiment, getExperimentDetail, rerunFailedCells, resumeExperiments, type ExperimentDeps } from "./service";
+import { insertExperiment } from "@/lib/db/queries/experiments";
+import { createSession } from "@/lib/db/queries/sessions";
+import { sessions } from "@/lib/db/schema";
+import { eq } from "drizzle-orm";
 
 const drivers = await availableDrivers();
 const driver = drivers.find((entry) => entry.driver === "postgres" && entry.skip === null) ? "postgres" : "pglite";
@@ -192,6 +196,37 @@ describe(`experiments on ${driver}`, () => {
     expect(detail.counts).toMatchObject({ total: 5, succeeded: detail.runs.length, skipped: 5 - detail.runs.length, pending: 0 });
     expect(detail.stopReason).toMatch(/cost cap of \$1e-9 was reached/);
     expect(detail.costUsd).toBeGreaterThan(1e-9);
+  });
+
+  it("resumes an experiment a stopped process left running: unstarted cells run, an interrupted one is re-run linked to it", async () => {
+    const set = await createTaskSet(database.db, { name: "left running", tasks: tasks("Resume one", "Resume two", "Resume three") });
+    const config = await resolveConfigForRun(database.db, { yaml: yamlA });
+    // What a process that died after starting one cell leaves behind: the experiment running, that cell's session interrupted.
+    const { experiment, arms } = await insertExperiment(database.db, {
+      name: "orphan",
+      taskSetId: set.id,
+      repeats: 1,
+      maxCostUsd: null,
+      scorer: null,
+      arms: [{ configName: config.name, configVersion: config.version, configVersionId: config.versionId, configHash: config.hash }],
+    });
+    const orphan = await createSession(database.db, {
+      task: "Resume two",
+      owner: "gone-host 1",
+      cell: { experimentId: experiment.id, experimentArmId: arms[0]!.id, taskIndex: 1, repeatIndex: 0, retryOf: null },
+    });
+    await database.db.update(sessions).set({ status: "interrupted", error: "the worker stopped" }).where(eq(sessions.id, orphan.id));
+
+    expect(await resumeExperiments(deps)).toContain(experiment.id);
+    await deps.runner.whenIdle(experiment.id);
+    const detail = await getExperimentDetail(database.db, experiment.id);
+    expect(detail.status).toBe("completed");
+    expect(detail.counts).toMatchObject({ total: 3, succeeded: 3, interrupted: 0 });
+    expect(detail.runs).toHaveLength(4);
+    expect(detail.runs.find((run) => run.retryOf === orphan.id)).toMatchObject({ taskIndex: 1, status: "succeeded" });
+    expect(detail.runs.find((run) => run.sessionId === orphan.id)?.status).toBe("interrupted");
+    // Driven now: a second resume leaves it alone.
+    expect(await resumeExperiments(deps)).not.toContain(experiment.id);
   });
 
   it("refuses an unknown task set (404) and names the arm whose config is bad", async () => {
