@@ -13,7 +13,7 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import type { AtlasError } from "@/lib/errors";
 import type { ExperimentDetail, RerunAccepted } from "@/lib/experiments/api-types";
 import { fetchJson } from "@/lib/http/api-client";
-import { experimentKeys, experimentQuery } from "./queries";
+import { experimentKeys, experimentQuery, experimentsQuery } from "./queries";
 
 const COUNT_LABELS = ["total", "succeeded", "failed", "cancelled", "interrupted", "running", "pending", "skipped"] as const;
 
@@ -163,10 +163,15 @@ export function ExperimentProgress({ experimentId }: { experimentId: number }) {
   );
 }
 
+/** Base: an arm of this experiment; candidate: any arm over the same task set, of this or another experiment. */
 function ComparePicker({ detail }: { detail: ExperimentDetail }) {
+  const others = useQuery(experimentsQuery());
   const [base, setBase] = useState(detail.arms[0]?.id ?? 0);
   const [candidate, setCandidate] = useState(detail.arms[1]?.id ?? detail.arms[0]?.id ?? 0);
-  if (detail.arms.length < 2) return null;
+  const foreignArms = (others.data?.experiments ?? [])
+    .filter((experiment) => experiment.id !== detail.id && experiment.taskSetId === detail.taskSetId)
+    .flatMap((experiment) => experiment.arms.map((arm, index) => ({ arm, index, experiment })));
+  if (detail.arms.length < 2 && foreignArms.length === 0) return null;
   const option = (arm: ExperimentDetail["arms"][number], index: number) => (
     <option key={arm.id} value={arm.id}>
       {index + 1}. {arm.configName} v{arm.configVersion}
@@ -185,6 +190,11 @@ function ComparePicker({ detail }: { detail: ExperimentDetail }) {
           <span className="block text-xs text-slate-500">Candidate</span>
           <select data-testid="compare-candidate" value={candidate} onChange={(event) => setCandidate(Number(event.target.value))} className="rounded-md border border-slate-300 p-2">
             {detail.arms.map(option)}
+            {foreignArms.map(({ arm, index, experiment }) => (
+              <option key={arm.id} value={arm.id}>
+                {experiment.name ?? `experiment ${experiment.id}`}: {index + 1}. {arm.configName} v{arm.configVersion}
+              </option>
+            ))}
           </select>
         </label>
         <Link

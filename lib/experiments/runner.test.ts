@@ -32,6 +32,7 @@ const driver = drivers.find((entry) => entry.driver === "postgres" && entry.skip
 
 const FAILING: ScriptRule = { caller: "planner", contains: "FAIL-ME", reply: { status: 400, message: "scripted refusal for this task" } };
 const HANGING: ScriptRule = { caller: "planner", contains: "HOLD-ME", reply: { waitFor: "release" } };
+const PARKED: ScriptRule = { caller: "planner", contains: "PARK-ME", times: 1, reply: { waitFor: "never-opened" } };
 const REFERENCE_JUDGE: ScriptRule = {
   contains: "You grade an answer against a reference answer",
   reply: (request) => ({ json: { score: JSON.stringify(request.messages).includes("Reference answer: [a-z]") ? 0.9 : 0.1, rationale: "graded by the scripted judge" } }),
@@ -46,7 +47,7 @@ let yamlB: string;
 let scorerFolder: string;
 
 beforeAll(async () => {
-  [database, llm] = await Promise.all([createTestDatabase(driver), startScriptedLlm({ rules: [FAILING, HANGING, REFERENCE_JUDGE, ...demoRules()], defaultLatencyMs: 2 })]);
+  [database, llm] = await Promise.all([createTestDatabase(driver), startScriptedLlm({ rules: [FAILING, HANGING, PARKED, REFERENCE_JUDGE, ...demoRules()], defaultLatencyMs: 2 })]);
   yamlA = scriptedConfigYaml(llm.url);
   yamlB = scriptedConfigYaml(llm.url, { maxRetries: 2 });
   manager = testRunManager(database.db, { maxConcurrent: 2 });
@@ -125,7 +126,7 @@ describe(`experiments on ${driver}`, () => {
       expect(await rerunFailedCells(deps, experimentId)).toEqual({ experimentId, cells: 1 });
       await deps.runner.whenIdle(experimentId);
     } finally {
-      llm.setRules([FAILING, HANGING, REFERENCE_JUDGE, ...demoRules()]);
+      llm.setRules([FAILING, HANGING, PARKED, REFERENCE_JUDGE, ...demoRules()]);
     }
     const second = await getExperimentDetail(database.db, experimentId);
     expect(second.status).toBe("completed");
@@ -227,6 +228,29 @@ describe(`experiments on ${driver}`, () => {
     expect(detail.runs.find((run) => run.sessionId === orphan.id)?.status).toBe("interrupted");
     // Driven now: a second resume leaves it alone.
     expect(await resumeExperiments(deps)).not.toContain(experiment.id);
+  });
+
+  it("a process shutting down leaves its experiment running, and the next start resumes it", async () => {
+    const stopping = testRunManager(database.db, { maxConcurrent: 1 });
+    const db = database.db;
+    const stoppingDeps: ExperimentDeps = { ...deps, runner: new ExperimentRunner({ database: async () => db, launcher: runManagerLauncher(stopping) }) };
+    const set = await createTaskSet(database.db, { name: "shutdown", tasks: tasks("PARK-ME first", "Then this") });
+    const { experimentId } = await createExperiment(stoppingDeps, { taskSetId: set.id, arms: [{ config: { yaml: yamlA } }] });
+    while (!llm.requests.some((request) => request.callerRole === "planner" && JSON.stringify(request.messages).includes("PARK-ME"))) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await stopping.shutdown();
+    await stoppingDeps.runner.whenIdle(experimentId);
+    const left = await getExperimentDetail(database.db, experimentId);
+    expect(left.status).toBe("running");
+    expect(left.runs.map((run) => run.status)).toEqual(["interrupted"]);
+
+    expect(await resumeExperiments(deps)).toContain(experimentId);
+    await deps.runner.whenIdle(experimentId);
+    const resumed = await getExperimentDetail(database.db, experimentId);
+    expect(resumed.status).toBe("completed");
+    expect(resumed.counts).toMatchObject({ total: 2, succeeded: 2 });
+    expect(resumed.runs.find((run) => run.retryOf === left.runs[0]!.sessionId)?.status).toBe("succeeded");
   });
 
   it("refuses an unknown task set (404) and names the arm whose config is bad", async () => {

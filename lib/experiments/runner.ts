@@ -6,7 +6,7 @@
 import "server-only";
 import { experimentCostUsd, finishExperiment, setExperimentStatus } from "@/lib/db/queries/experiments";
 import type { AtlasDb } from "@/lib/db/types";
-import { errorMessage } from "@/lib/errors";
+import { errorMessage, isAtlasError } from "@/lib/errors";
 import type { Cell } from "./cells";
 import type { CellLauncher } from "./launcher";
 
@@ -24,7 +24,8 @@ interface Driver {
   maxCostUsd: number | null;
   queue: CellWork[];
   inFlight: Set<number>;
-  cancelled: boolean;
+  /** Cancelled, or the process is shutting down: no more cells start and the experiment is not finished here. */
+  stopped: boolean;
   /** Set once it stopped taking cells: new work then starts a fresh driver after this one. */
   closing: boolean;
   idle: Promise<void>;
@@ -50,7 +51,7 @@ export class ExperimentRunner {
   /** Queues cells of an experiment (the caller has set it `running`) (starting its driver if none runs); resolves when it has nothing left to run. */
   run(experimentId: number, work: CellWork[], maxCostUsd: number | null): Promise<void> {
     const existing = this.drivers.get(experimentId);
-    if (existing && !existing.cancelled && !existing.closing) {
+    if (existing && !existing.stopped && !existing.closing) {
       existing.queue.push(...work);
       existing.wake();
       return existing.idle;
@@ -60,7 +61,7 @@ export class ExperimentRunner {
       maxCostUsd,
       queue: [...work],
       inFlight: new Set(),
-      cancelled: false,
+      stopped: false,
       closing: false,
       idle: Promise.resolve(),
       wake: () => {},
@@ -82,7 +83,7 @@ export class ExperimentRunner {
     await setExperimentStatus(db, experimentId, { status: "cancelled" });
     const driver = this.drivers.get(experimentId);
     if (!driver) return;
-    driver.cancelled = true;
+    driver.stopped = true;
     driver.queue.length = 0;
     driver.wake();
     await Promise.all([...driver.inFlight].map((sessionId) => this.options.launcher.cancel(sessionId)));
@@ -97,7 +98,7 @@ export class ExperimentRunner {
     const db = await this.options.database();
     const { launcher } = this.options;
     let stopReason: string | null = null;
-    while (!driver.cancelled) {
+    while (!driver.stopped) {
       if (driver.inFlight.size >= launcher.capacity || (driver.queue.length === 0 && driver.inFlight.size > 0)) {
         await this.nextWake(driver);
         continue;
@@ -121,13 +122,18 @@ export class ExperimentRunner {
           cell: { experimentId: driver.experimentId, experimentArmId: work.armId, taskIndex: work.taskIndex, repeatIndex: work.repeat, retryOf: work.retryOf },
         });
       } catch (error) {
-        stopReason = `a cell could not be started, so scheduling stopped: ${errorMessage(error)}`;
         driver.queue.length = 0;
+        // The process is stopping: the experiment stays running, for the next start to resume.
+        if (isAtlasError(error) && error.code === "unavailable") {
+          driver.stopped = true;
+          break;
+        }
+        stopReason = `a cell could not be started, so scheduling stopped: ${errorMessage(error)}`;
         break;
       }
       driver.inFlight.add(sessionId);
       // Cancelled while this launch was on its way: the cancel did not see it.
-      if (driver.cancelled) void launcher.cancel(sessionId).catch((error: unknown) => console.error(`could not cancel session ${sessionId}:`, error));
+      if (driver.stopped) void launcher.cancel(sessionId).catch((error: unknown) => console.error(`could not cancel session ${sessionId}:`, error));
       void launcher
         .done(sessionId)
         .then(() => this.options.afterCell?.(driver.experimentId, sessionId, work))
@@ -140,7 +146,7 @@ export class ExperimentRunner {
     driver.closing = true;
     while (driver.inFlight.size > 0) await this.nextWake(driver);
     // Cancelled, or cells were re-queued while the last ones finished: the newer driver finishes the experiment.
-    if (driver.cancelled || this.drivers.get(driver.experimentId) !== driver) return;
+    if (driver.stopped || this.drivers.get(driver.experimentId) !== driver) return;
     if (stopReason) await setExperimentStatus(db, driver.experimentId, { status: "running", stopReason });
     await finishExperiment(db, driver.experimentId);
   }
