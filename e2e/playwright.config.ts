@@ -54,7 +54,8 @@ export default defineConfig({
     cwd: root,
     url: `http://127.0.0.1:${port}/api/health`,
     reuseExistingServer: false,
-    timeout: 240_000,
+    // A hang detector, not a speed bound: the production build alone took over 4 minutes on a loaded 2-core machine.
+    timeout: 1_200_000,
     stdout: "pipe",
     stderr: "pipe",
     env: {

@@ -1,5 +1,5 @@
 /**
- * The `http_api` adapter (spec §2.3): every agent call is one JSON POST to `transport.base_url`.
+ * The `http_api` adapter: every agent call is one JSON POST to `transport.base_url`.
  */
 import type { HttpAgentConfig } from "@/lib/config";
 import { resolveHeaderTemplates } from "@/lib/config/env-refs";
@@ -77,7 +77,7 @@ async function postOnce(
   const timeout = transport.timeout_seconds > 0 ? AbortSignal.timeout(transport.timeout_seconds * 1000) : null;
   const trySignal = timeout ? AbortSignal.any([signal, timeout]) : signal;
   try {
-    // Upstream (httpx with base_url + "") posts to base_url with a trailing slash appended (spec A15).
+    // Upstream (httpx with base_url + "") posts to base_url with a trailing slash appended.
     // We post to exactly the configured URL: `http://host/agent` stays `http://host/agent`.
     const response = await fetch(transport.base_url, { method: "POST", headers, body, signal: trySignal });
     const text = await response.text();

@@ -1,5 +1,5 @@
 /**
- * Adapter registry and factory (spec §2.1): `createAdapter(config.agent, context)` picks the adapter by `type`.
+ * Adapter registry and factory: `createAdapter(config.agent, context)` picks the adapter by `type`.
  */
 import type { AgentConfig, AgentType } from "@/lib/config";
 import { AtlasError } from "@/lib/errors";

@@ -141,7 +141,7 @@ describe("openai adapter", () => {
     expect(reply).toEqual({ text: "", toolCalls: [{ id: "call-9", name: "search", arguments: { query: "Lyon forecast" } }] });
   });
 
-  it("builds the upstream message list from metadata.messages outside step execution (spec §10 openai adapter test)", async () => {
+  it("builds the upstream message list from metadata.messages outside step execution (as upstream's openai adapter test)", async () => {
     const metadata = {
       messages: [
         { type: "system", content: "Meta system" },

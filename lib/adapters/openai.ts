@@ -1,7 +1,7 @@
 /**
- * The `openai` adapter (also `litellm`): the agent under test is itself a chat-completions model
- * (spec §2.5). Unlike upstream, execution calls offer the step's tools as function tools and native tool
- * calls come back as `toolCalls` (Appendix A4), with `student.tool_choice`. The stage's token limit
+ * The `openai` adapter (also `litellm`): the agent under test is itself a chat-completions model.
+ * Unlike upstream, execution calls offer the step's tools as function tools and native tool
+ * calls come back as `toolCalls`, with `student.tool_choice`. The stage's token limit
  * (`student.max_*_tokens`, from the call) caps `llm.max_output_tokens`.
  *
  * Message list: the agent's system prompt; then, for execution calls with a tool-loop conversation in

@@ -1,5 +1,5 @@
 /**
- * The `python` adapter (spec §2.4): calls `fn(prompt=..., metadata=...)` in a long-lived python3 worker
+ * The `python` adapter: calls `fn(prompt=..., metadata=...)` in a long-lived python3 worker
  * (./python/worker.py) that speaks JSON lines. One worker per adapter instance, i.e. per run, started on first call.
  */
 import { spawn, type ChildProcess } from "node:child_process";

@@ -1,6 +1,6 @@
 /**
  * Bring-Your-Own-Agent: every adapter (http_api, openai, python, module) answers the same calls
- * (spec §2.2, plus the structured step metadata upstream added later, §11).
+ * (plus the structured step metadata upstream added later).
  */
 import type { ToolCall, ToolSpec } from "@/lib/llm/types";
 
@@ -69,7 +69,7 @@ export interface AgentCall {
 }
 
 export interface AgentReply {
-  /** The agent's text. For step calls it may be a JSON string `{content, tool_calls}` (spec §2.2). */
+  /** The agent's text. For step calls it may be a JSON string `{content, tool_calls}`. */
   text: string;
   /** Native tool calls (openai adapter); other adapters use the JSON text convention. */
   toolCalls?: ToolCall[];

@@ -1,5 +1,5 @@
 /**
- * The `agent` section: tools and the adapter variants (spec §1.3, §1.4).
+ * The `agent` section: tools and the adapter variants.
  * Browser-safe: no Node imports.
  */
 import { z } from "zod";

@@ -1,5 +1,5 @@
 /**
- * LLM connection settings shared by the agent adapters, the Teacher and the judges (spec §1.2).
+ * LLM connection settings shared by the agent adapters, the Teacher and the judges.
  * Browser-safe: no Node imports.
  */
 import { z } from "zod";

@@ -1,5 +1,5 @@
 /**
- * The Atlas configuration model (spec §1): one zod schema for YAML files, the API and the editor.
+ * The Atlas configuration model: one zod schema for YAML files, the API and the editor.
  * Fields marked "Atlas extension" do not exist upstream (Arc-Computer/atlas-sdk v0.1.1).
  * Browser-safe: no Node imports.
  */

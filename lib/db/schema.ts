@@ -1,5 +1,5 @@
 /**
- * Everything upstream stores (spec §8.1) plus what the dashboard needs.
+ * Everything upstream stores plus what the dashboard needs.
  * Generate migrations with `npm run db:generate`; never edit `drizzle/` by hand.
  */
 import { sql } from "drizzle-orm";

@@ -1,7 +1,7 @@
 /**
  * Acceptance: sessions run through the real engine (offline demo config: bundled agent + the scripted
  * OpenAI-compatible server over HTTP) export, import into a fresh database and export again to the same file,
- * and the upstream trainer's loader (re-implemented in Python from spec §9.4) accepts every record.
+ * and the upstream trainer's loader (re-implemented in Python in lib/export/testing/consume_runtime_traces.py) accepts every record.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -85,7 +85,7 @@ describe.each(drivers)("export round trip through the engine on $driver", ({ dri
     }
   });
 
-  it.skipIf(skip)("the upstream trainer's loader (Python, spec §9.4) reads every record and step with the right types and values", async () => {
+  it.skipIf(skip)("the upstream trainer's loader (Python) reads every record and step with the right types and values", async () => {
     const sessionsFile = path.join(folder, "sessions.jsonl");
     const stepsFile = path.join(folder, "steps.jsonl");
     const expectFile = path.join(folder, "expect.json");

@@ -42,7 +42,7 @@ describe.each(drivers)("import on $driver", ({ driver, skip }) => {
     await Promise.all([source?.close(), target?.close()]);
   });
 
-  it.skipIf(skip)("imports an upstream (Appendix B) record and re-exports the same fields", async () => {
+  it.skipIf(skip)("imports an upstream record and re-exports the same fields", async () => {
     const summary = await importLines(target.db, numbered([appendixLine]));
     expect(summary).toMatchObject({ records: 1, imported: 1, skipped: 0 });
     const [sessionId] = summary.sessionIds;

@@ -1,4 +1,4 @@
-/** Small JSON helpers that mirror the Python exporter's coercions (spec §9.3). Browser-safe. */
+/** Small JSON helpers that mirror the Python exporter's coercions. Browser-safe. */
 
 import { isJsonObject, type JsonObject } from "@/lib/trajectory";
 

@@ -9,7 +9,7 @@ const appendixB = JSON.parse(
   readFileSync(new URL("./testing/upstream-appendix-b.jsonl", import.meta.url), "utf8").trim(),
 ) as Record<string, unknown>;
 
-/** The stored rows behind Appendix B, shaped as `core._persist_results` writes them. */
+/** The stored rows behind the upstream sample record (lib/export/testing/upstream-appendix-b.jsonl), shaped as `core._persist_results` writes them. */
 function appendixBundle(): SessionBundle {
   const validation1 = { valid: true, guidance: null, status: "ok", artifacts: {}, deliverable: "Revenue was 10M", text: "Revenue was 10M" };
   const judge1 = {
@@ -163,7 +163,7 @@ function appendixBundle(): SessionBundle {
 }
 
 describe("assembleSessionRecord", () => {
-  it("writes the Appendix B record byte for byte (key order included) once our additive keys are taken out", () => {
+  it("writes the upstream sample record byte for byte (key order included) once our additive keys are taken out", () => {
     const record = assembleSessionRecord(appendixBundle());
     expect(JSON.stringify(withoutAtlasAdditions(record))).toBe(JSON.stringify(appendixB));
   });
@@ -186,7 +186,7 @@ describe("assembleSessionRecord", () => {
       "attempt_history", "attempt_details", "raw_evaluation", "depends_on", "atlas", "metadata",
     ]);
     expect(Object.keys(record.steps[0]!.reward)).toEqual(["score", "judges", "rationale", "raw"]);
-    // A12: the whole stored reward object, its own `raw` nested inside.
+    // As upstream: the whole stored reward object, its own `raw` nested inside.
     expect(record.steps[0]!.reward.raw).toMatchObject({ score: 0.8, raw: { judges: [{ reasoning: null }] } });
     expect(record.steps[1]!.context.prior_results).toEqual({ "1": { output_text: "Revenue was 10M", artifacts: {}, status: "ok" } });
     expect(record.session_metadata.trajectory_events).toEqual(record.trajectory_events);

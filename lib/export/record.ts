@@ -1,6 +1,6 @@
 /**
- * Builds the JSONL record of one session exactly as the upstream exporter does (spec §9.3, Appendix B):
- * same keys, same key order, same coercions, `reward.raw` nesting and the duplicated event list (Appendix A12).
+ * Builds the JSONL record of one session exactly as the upstream exporter does:
+ * same keys, same key order, same coercions, `reward.raw` nesting and the duplicated event list.
  * Our own data goes only where consumers tolerate extras: `session_metadata.atlas`, step `metadata.atlas`
  * and extra keys on `attempt_history` entries.
  */
@@ -20,7 +20,7 @@ import {
   type StepRowForExport,
 } from "./types";
 
-/** Appendix B order of the augmented step metadata (spec §5.3 step 12); other keys follow in stored order. */
+/** Upstream's order of the augmented step metadata; other keys follow in stored order. */
 const STEP_METADATA_ORDER = [
   "reasoning",
   "status",
@@ -62,7 +62,7 @@ export function assembleSessionRecord(bundle: SessionBundle): SessionRecord {
 }
 
 function assembleSteps(rows: StepRowForExport[], lookup: PlanLookup): ExportedStep[] {
-  // Cumulative over every earlier step in id order, whatever its dependencies or validity (§9.3.6).
+  // Cumulative over every earlier step in id order, whatever its dependencies or validity.
   const contextOutputs = new Map<number, JsonObject>();
   return rows.map((row) => {
     const step = assembleStep(row, lookup.get(row.stepId) ?? null, contextOutputs);

@@ -82,7 +82,7 @@ async function* bundlePages(db: AtlasDb, filters: ExportFilters, signal?: AbortS
   }
 }
 
-/** Session records (spec §9.3) matching `filters`. */
+/** Session records matching `filters`. */
 export async function* exportRecords(
   db: AtlasDb,
   filters: ExportFilters,

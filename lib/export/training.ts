@@ -1,5 +1,5 @@
 /**
- * Training views of a session record: `steps` is the trainer's `flatten_traces_for_training` (spec §9.4, the
+ * Training views of a session record: `steps` is the trainer's `flatten_traces_for_training` (the
  * Arc-Computer/ATLAS loader rules applied to our record) and `pairs` is one preference pair per retried step.
  */
 import { asFloat, truthy } from "./json";

@@ -1,6 +1,6 @@
 /**
  * What the exporter reads (a session bundle: the stored rows of one session) and what it writes
- * (the upstream JSONL record of spec §9.3 / Appendix B, plus our additive `atlas` blocks).
+ * (the upstream JSONL record, plus our additive `atlas` blocks).
  */
 import type { JsonObject } from "@/lib/trajectory";
 

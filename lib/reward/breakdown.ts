@@ -1,5 +1,5 @@
 /**
- * The reward breakdown JSON (spec §6.6), built with upstream's exact key order.
+ * The reward breakdown JSON, built with upstream's exact key order.
  */
 import type { JudgeBreakdown, JudgeSample, Principle, RewardBreakdown } from "@/lib/trajectory";
 import { aggregateScore } from "./scoring";

@@ -1,5 +1,5 @@
 /**
- * RIM, the reward model (spec §6): every judge samples the small model at several temperatures (tier 1);
+ * RIM, the reward model: every judge samples the small model at several temperatures (tier 1);
  * a judge whose samples disagree, are unsure or unusable is escalated to the large model (tier 2, the
  * arbiter); the step reward is the (weighted) mean of the judges' scores.
  */

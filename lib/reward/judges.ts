@@ -1,5 +1,5 @@
 /**
- * The judge panel: built-in process and helpfulness judges plus the custom judges of the config (spec §6.1).
+ * The judge panel: built-in process and helpfulness judges plus the custom judges of the config.
  */
 import { BUILT_IN_JUDGES, type RIMConfig } from "@/lib/config";
 import {

@@ -1,6 +1,6 @@
 /**
- * The judge and arbiter prompts (spec §6.3, §6.4), in our own words with the upstream output contract.
- * Plain template literals: JSON examples with braces are text here, never a format string (A1).
+ * The judge and arbiter prompts, in our own words with the upstream output contract.
+ * Plain template literals: JSON examples with braces are text here, never a format string.
  */
 import type { JudgeContext } from "./types";
 

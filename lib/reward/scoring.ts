@@ -1,5 +1,5 @@
 /**
- * Reading judge replies and deciding escalation (spec §6.2.3-5, §6.3).
+ * Reading judge replies and deciding escalation.
  */
 import { parseJsonObject } from "@/lib/llm/json";
 import type { Principle } from "@/lib/trajectory";
@@ -31,7 +31,7 @@ export function parseSample(content: string): JudgementParse {
   return { ok: true, judgement: judgementOf(payload, score, uncertainty) };
 }
 
-/** An arbiter reply: a JSON object; a missing or non-numeric score counts as 0 (spec §6.3). */
+/** An arbiter reply: a JSON object; a missing or non-numeric score counts as 0. */
 export function parseArbiterReply(content: string): JudgementParse {
   const parsed = parseJsonObject(content);
   if (!parsed.ok) return { ok: false, error: parsed.error };

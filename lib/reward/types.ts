@@ -23,7 +23,7 @@ export interface JudgeOptions {
 }
 
 export interface RewardEvaluator {
-  /** Resolves with the §6.6 breakdown; rejects only on cancellation. */
+  /** Resolves with the reward breakdown (breakdown.ts); rejects only on cancellation. */
   evaluate(context: JudgeContext, options: JudgeOptions): Promise<RewardBreakdown>;
 }
 

@@ -54,7 +54,7 @@ const plan = {
   execution_mode: "stepwise" as const,
 };
 
-describe("console renderer (spec §7.3)", () => {
+describe("console renderer", () => {
   it("prints the compact STEP format with guidance after the retry's result and the completion block", async () => {
     const { lines, summary } = await render([
       { type: "session.started", actor: "system", task: "Summarize the Atlas SDK", configName: null, configHash: null, metadata: {} },

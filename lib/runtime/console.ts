@@ -1,5 +1,5 @@
 /**
- * Terminal telemetry (spec §7.3, the compact `STEP n:` format chosen in Appendix A13): a pure
+ * Terminal telemetry (one compact `STEP n:` line per step, not upstream's multi-line blocks): a pure
  * event → lines renderer. It keeps only what it needs to print later lines (descriptions, the guidance
  * that led to each attempt, the plan, attempt counts).
  */
@@ -117,7 +117,7 @@ export function createConsoleRenderer(): ConsoleRenderer {
   return { render, summary };
 }
 
-/** Keeps `limit - 1` characters and adds `…` (spec §7.3). */
+/** Keeps `limit - 1` characters and adds `…`. */
 export function shorten(text: string, limit: number): string {
   return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
 }

@@ -35,7 +35,7 @@ export function excerpt(text: string, limit = 200): string {
   return flat.length <= limit ? flat : `${flat.slice(0, limit - 1)}…`;
 }
 
-/** Milliseconds rounded to 3 decimals (spec §5.3 step 11). */
+/** Milliseconds rounded to 3 decimals. */
 export function roundMs(ms: number): number {
   return Math.round(ms * 1000) / 1000;
 }

@@ -1,5 +1,5 @@
 /**
- * Conformance tests mirroring upstream's tests/integration/test_orchestrator.py (spec §10) plus the
+ * Conformance tests mirroring upstream's tests/integration/test_orchestrator.py plus the
  * failure rule, retries, timeouts and session-ending errors. The teacher and judges are real LLM clients
  * talking to the scripted HTTP server; the agent is an in-process function.
  */
@@ -122,7 +122,7 @@ describe("orchestrator retries and context (upstream test_orchestrator_retries_a
     });
     expect(step1Finished[1]).toMatchObject({ status: "ok", rewardSkipped: false, outcome: "accepted" });
 
-    // Only validated outputs reach step 3, each as a §5.3 context entry.
+    // Only validated outputs reach step 3, each as a context entry.
     expect(step3Contexts).toHaveLength(1);
     const context = step3Contexts[0] as Record<string, Record<string, unknown>>;
     expect(Object.keys(context).sort()).toEqual(["1", "2"]);
@@ -193,7 +193,7 @@ describe("single-shot mode (upstream test_orchestrator_single_shot_invokes_rewar
   });
 });
 
-describe("the retry decision (spec §5.3 step 9, A7)", () => {
+describe("the retry decision", () => {
   const plainPlan = JSON.stringify({ steps: [{ id: 1, description: "Answer", depends_on: [] }] });
 
   it("treats success/completed like ok: rewarded and not retried", async () => {

@@ -15,7 +15,7 @@ function planOf(deps: Record<number, (number | string)[]>): Plan {
   };
 }
 
-describe("PlanGraph (spec §5.2)", () => {
+describe("PlanGraph", () => {
   it("handles #n placeholders (upstream test_dependency_graph_handles_placeholders)", () => {
     expect(new PlanGraph(planOf({ 1: [], 2: [1, "#1"], 3: ["#2"] })).topologicalLevels()).toEqual([[1], [2], [3]]);
   });

@@ -1,5 +1,5 @@
 /**
- * The dependency graph of a plan (spec §5.2): dependencies are step ids or `"#<id>"` placeholders;
+ * The dependency graph of a plan: dependencies are step ids or `"#<id>"` placeholders;
  * steps run level by level, each level holding the steps whose dependencies are all in earlier levels.
  */
 import { AtlasError } from "@/lib/errors";

@@ -15,7 +15,7 @@ function plan(payload: unknown): Plan {
   return result.plan;
 }
 
-describe("normalizePlanPayload (spec §4.1 step 5)", () => {
+describe("normalizePlanPayload", () => {
   it("accepts a bare list of steps and fills defaults", () => {
     expect(plan([{ id: 1, description: "do it" }])).toEqual({
       steps: [{ id: 1, description: "do it", tool: null, tool_params: null, depends_on: [] }],
@@ -91,7 +91,7 @@ describe("normalizePlanPayload (spec §4.1 step 5)", () => {
   });
 });
 
-describe("isTrivialPlan (spec §4.4 step 7)", () => {
+describe("isTrivialPlan", () => {
   const step = (description: string, extra: Partial<Plan["steps"][number]> = {}) => ({
     id: 1,
     description,

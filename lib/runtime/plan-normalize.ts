@@ -1,6 +1,6 @@
 /**
- * Turning a model's plan JSON into a Plan (spec §4.1 step 5, §4.4 step 6). The Student's rules are
- * applied to Teacher plans too (Appendix A8), so `"step_2"` ids or `"2"` dependencies never crash a run.
+ * Turning a model's plan JSON into a Plan. The Student's rules are
+ * applied to Teacher plans too, so `"step_2"` ids or `"2"` dependencies never crash a run.
  */
 import { type ExecutionMode, isJsonObject, type JsonObject, type Plan, type PlanStep } from "@/lib/trajectory";
 
@@ -115,7 +115,7 @@ const TRIVIAL_DESCRIPTION_LIMIT = 80;
 const NON_TRIVIAL_CHARACTERS = /[\n;|{}[\]]/;
 
 /**
- * Spec §4.4 step 7: with no explicit mode, a plan is single-shot when it is trivial: no steps, or at
+ * With no explicit mode, a plan is single-shot when it is trivial: no steps, or at
  * most two steps that each have no tool, no tool parameters, no dependencies and a short one-line
  * description.
  */

@@ -26,7 +26,7 @@ function occurrences(text: string, needle: string): number {
   return text.split(needle).length - 1;
 }
 
-describe("persona prompts (spec §3.1)", () => {
+describe("persona prompts", () => {
   it("prefixes built-in student prompts with the trimmed base prompt and carries exactly one title each", () => {
     const prompts = buildStudentPrompts(config({}));
     expect(prompts.planner.startsWith("Base rules.\n\nYou are the Student Planner")).toBe(true);

@@ -1,5 +1,5 @@
 /**
- * Persona prompts (spec §3.1). Built-in bodies are written in our own words but keep upstream's output
+ * Persona prompts. Built-in bodies are written in our own words but keep upstream's output
  * contracts; each contains exactly one persona title, which is how the scripted test model tells the
  * callers apart (see team BRIEF).
  */
@@ -77,7 +77,7 @@ export const BUILT_IN_BODIES = {
   synthesizer: SYNTHESIZER_BODY,
   plan_review: PLAN_REVIEW_BODY,
   validation: VALIDATION_BODY,
-  // Upstream's guidance prompt is the validation text; it is never sent to a model (spec §4.6).
+  // Upstream's guidance prompt is the validation text; it is never sent to a model.
   guidance: VALIDATION_BODY,
 } as const;
 
@@ -147,7 +147,7 @@ export function buildPersonaPrompts(config: Pick<AtlasConfig, "agent" | "student
   return { student: buildStudentPrompts(config), teacher: buildTeacherPrompts(config) };
 }
 
-/** The JSON direction appended to the planner prompt (spec §4.1 step 2). */
+/** The JSON direction appended to the planner prompt. */
 export const PLANNER_JSON_DIRECTION = `Reply with JSON only, in exactly this shape:
 {"steps": [{"id": integer, "description": string, "tool": string | null, "tool_params": object | null, "depends_on": [integer]}]}
 Write no prose before or after the JSON.`;

@@ -9,7 +9,7 @@ import {
   type StepMessage,
 } from "./step-messages";
 
-describe("the executor's user message (spec §4.2)", () => {
+describe("the executor's user message", () => {
   it("lists the step fields in upstream's order and format", () => {
     const message = buildStepUserMessage({
       step: { id: 3, description: "Merge", tool: "sql", tool_params: { table: "a" }, depends_on: [1, "#2"] },
@@ -66,7 +66,7 @@ describe("transcript and trace", () => {
   });
 });
 
-describe("agent replies during a step (spec §2.2, A3)", () => {
+describe("agent replies during a step", () => {
   it("reads tool requests from the JSON convention", () => {
     const turn = readAgentTurn(
       JSON.stringify({
@@ -90,7 +90,7 @@ describe("agent replies during a step (spec §2.2, A3)", () => {
     });
   });
 
-  it("keeps the raw text of a JSON object without content (A3 fix)", () => {
+  it("keeps the raw text of a JSON object without content (upstream dropped it)", () => {
     const text = '{"status": "ok", "result": {"deliverable": 4}}';
     expect(readAgentTurn(text, undefined)).toEqual({ content: text, toolCalls: [] });
   });
@@ -114,7 +114,7 @@ describe("agent replies during a step (spec §2.2, A3)", () => {
   });
 });
 
-describe("structured output (spec §4.2)", () => {
+describe("structured output", () => {
   it("reads status, deliverable, artifacts and reason from a JSON answer", () => {
     const text = '```json\n{"status": " Needs_Input ", "result": {"deliverable": {"dataset": "A"}, "artifacts": {"rows": [1]}}, "reason": "missing refs"}\n```';
     expect(parseStructuredOutput(text)).toEqual({

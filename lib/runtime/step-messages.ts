@@ -1,5 +1,5 @@
 /**
- * The conversation of one step attempt (spec §4.2, §2.2): the executor's user message, the transcript
+ * The conversation of one step attempt: the executor's user message, the transcript
  * sent to the agent, the agent's tool-call replies, the trace, and the structured output read from
  * the final answer.
  */
@@ -10,7 +10,7 @@ import { isJsonObject, type JsonObject, type PlanStep } from "@/lib/trajectory";
 
 export type StepMessage = StepMetadata["messages"][number];
 
-/** The executor's user message (spec §4.2), one field per line. */
+/** The executor's user message, one field per line. */
 export function buildStepUserMessage(input: {
   step: PlanStep;
   task: string;
@@ -71,8 +71,8 @@ export interface AgentTurn {
 }
 
 /**
- * Reads one agent reply during a step (spec §2.2): `{"content": …, "tool_calls": […]}` requests tools;
- * native tool calls (openai adapter) do the same. Appendix A3: a JSON object without `content` keeps
+ * Reads one agent reply during a step: `{"content": …, "tool_calls": […]}` requests tools;
+ * native tool calls (openai adapter) do the same. A JSON object without `content` keeps
  * the raw text instead of becoming "".
  */
 export function readAgentTurn(text: string, nativeToolCalls: readonly ToolCall[] | undefined): AgentTurn {
@@ -132,7 +132,7 @@ export interface StructuredOutput extends JsonObject {
 }
 
 /**
- * The structured reading of the final answer (spec §4.2): a JSON object may report `status`,
+ * The structured reading of the final answer: a JSON object may report `status`,
  * `result.deliverable`, `result.artifacts` and `reason`; any other text is the deliverable itself.
  */
 export function parseStructuredOutput(text: string): StructuredOutput {

@@ -22,7 +22,7 @@ function student(handler: AgentHandler, toolRecursionLimit = 8) {
   return { agent, events, subject };
 }
 
-describe("Student planning (spec §4.1)", () => {
+describe("Student planning", () => {
   it("sends the planner prompt with the task and metadata {mode: planning}, and parses fenced JSON", async () => {
     const { agent, subject } = student(() => '```json\n{"steps": [{"id": "step_1", "description": "Load"}, {"id": 2, "description": "Sum", "depends_on": ["step_1"]}]}\n```');
     const drafted = await subject.createPlan("  Total the sales  ", signal);
@@ -59,7 +59,7 @@ describe("Student planning (spec §4.1)", () => {
   });
 });
 
-describe("Student step execution (spec §4.2, §2.2)", () => {
+describe("Student step execution", () => {
   const input = { task: "Total the sales", step, context: { "1": { status: "ok" } }, guidance: ["use the Q3 file"], attempt: 2, signal };
 
   it("sends the transcript (executor prompt once) and the structured step metadata", async () => {
@@ -135,7 +135,7 @@ describe("Student step execution (spec §4.2, §2.2)", () => {
   });
 });
 
-describe("Student synthesis (spec §4.3)", () => {
+describe("Student synthesis", () => {
   it("sends the synthesis prompt with metadata {mode: synthesis}", async () => {
     const { agent, subject } = student(() => "Summary: s\nFinal Answer: 42");
     const answer = await subject.synthesize({ task: "t", executionMode: "stepwise", stepSummaries: [{ step_id: 1 }], signal });

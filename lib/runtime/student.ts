@@ -1,7 +1,7 @@
 /**
- * The Student (spec §4.1–§4.3): asks the agent for a plan, executes one step with a bounded tool loop,
+ * The Student: asks the agent for a plan, executes one step with a bounded tool loop,
  * and synthesises the final answer. Every agent call goes through the adapter with the BYOA metadata of
- * spec §2.2 (plus the structured step metadata of lib/adapters/types.ts).
+ * the agent protocol (and the structured step metadata) in lib/adapters/types.ts.
  */
 import type { AgentAdapter, AgentCallLimits, StepMetadata, StructuredPayloads, ToolChoice } from "@/lib/adapters/types";
 import { AtlasError, errorMessage, isAtlasError } from "@/lib/errors";

@@ -40,7 +40,7 @@ function reviewReplies(reply: ScriptReply) {
 
 const signal = new AbortController().signal;
 
-describe("Teacher plan review (spec §4.4)", () => {
+describe("Teacher plan review", () => {
   it("sends the plan-review prompt and the task+plan JSON, and lists what changed", async () => {
     reviewReplies({
       json: {
@@ -72,7 +72,7 @@ describe("Teacher plan review (spec §4.4)", () => {
     expect(review.originalPlan).toBe(studentPlan);
   });
 
-  it("normalises teacher plans like student plans (A8)", async () => {
+  it("normalises teacher plans like student plans", async () => {
     reviewReplies({
       json: { steps: [{ id: "step_1", description: "a" }, { id: "s2", description: "b", depends_on: ["step_1"], tools: ["x", "y"] }] },
     });
@@ -80,7 +80,7 @@ describe("Teacher plan review (spec §4.4)", () => {
     expect(review.plan.steps).toEqual([step(1, "a"), step(2, "b", { depends_on: [1], tool: "x, y" })]);
   });
 
-  it("honours single_shot even when the reviewer returns no steps (A9)", async () => {
+  it("honours single_shot even when the reviewer returns no steps", async () => {
     reviewReplies({ json: { execution_mode: "single_shot", steps: [] } });
     const review = await teacher().reviewPlan("t", studentPlan, signal);
     expect(review.mode).toBe("single_shot");
@@ -145,7 +145,7 @@ describe("Teacher plan review (spec §4.4)", () => {
   });
 });
 
-describe("Teacher validation (spec §4.5, A6)", () => {
+describe("Teacher validation", () => {
   const output = parseStructuredOutput('{"status": "ok", "result": {"deliverable": {"dataset": "A"}, "artifacts": {"rows": [1]}}}');
 
   function validate(reply: ScriptReply) {

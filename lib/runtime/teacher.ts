@@ -1,5 +1,5 @@
 /**
- * The Teacher (spec §4.4–§4.6): reviews the Student's plan and validates each step attempt with
+ * The Teacher: reviews the Student's plan and validates each step attempt with
  * `teacher.llm`. Guidance for a retry is the validation's `guidance` (no extra call, as upstream).
  */
 import { AtlasError, errorMessage, isAtlasError } from "@/lib/errors";
@@ -45,7 +45,7 @@ export interface ValidateStepInput {
   signal: AbortSignal;
 }
 
-/** The validation verdict stored in the evaluation (spec §4.5), with A6's strict boolean. */
+/** The validation verdict stored in the evaluation, with a strict boolean `valid`. */
 export interface StepValidation extends Record<string, unknown> {
   valid: boolean;
   guidance: string | null;
@@ -154,7 +154,7 @@ export class Teacher {
   }
 }
 
-/** Spec §4.4 steps 3–7 with Appendix A8 (normalise like the Student) and A9 (honour single_shot). */
+/** The plan review: normalise the reply like the Student's plan, and honour an explicit single_shot mode. */
 export function interpretPlanReview(original: Plan, content: string): PlanReview {
   const unchanged = (changes: string[] = []): PlanReview => ({
     plan: original,
@@ -234,7 +234,7 @@ export function describePlanChanges(original: Plan, reviewed: Plan, modeInferred
 }
 
 /**
- * Appendix A6: `valid` must be a boolean (or the strings "true"/"false" in any case). Anything else is
+ * `valid` must be a boolean (or the strings "true"/"false" in any case). Anything else is
  * a malformed verdict: the attempt is not accepted and the guidance says why.
  */
 export function interpretValidation(payload: Record<string, unknown>, output: StructuredOutput): StepValidation {

@@ -140,7 +140,7 @@ export const AttemptFinishedEvent = event("attempt.finished", {
   rewardSkipped: z.boolean(),
   timingsMs: TimingsSchema,
   error: z.string().nullable(),
-  /** The augmented step metadata of spec §5.3 step 12. */
+  /** The augmented step metadata (upstream's keys plus ours) stored with each step result. */
   metadata: JsonObject,
 });
 

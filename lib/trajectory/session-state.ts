@@ -40,7 +40,7 @@ export const AttemptDetailSchema = z.object({
   outcome: z.string().nullable(),
   output: z.string().nullable(),
   trace: z.string().nullable(),
-  /** `{validation, reward}`; the reward has the §6.6 breakdown (judges, samples, escalation). */
+  /** `{validation, reward}`; the reward has the breakdown of lib/reward/breakdown.ts (judges, samples, escalation). */
   evaluation: JsonObject.nullable(),
   timingsMs: JsonObject.nullable(),
   rewardSkipped: z.boolean().nullable(),

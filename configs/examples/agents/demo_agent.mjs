@@ -1,6 +1,6 @@
 /**
  * The offline demo agent (configs/examples/demo_offline.yaml): a plain function, no model behind it.
- * It answers the four BYOA calls (spec §2.2) with fixed text built from the request:
+ * It answers the four BYOA calls with fixed text built from the request:
  *   - planning: a three-step plan (steps 1 and 2 independent, step 3 depends on both);
  *   - step 1: the first attempt is deliberately thin, so the demo teacher asks for a retry; once
  *     teacher guidance is present it lists sourced facts;

@@ -1,6 +1,6 @@
 """A small Python agent for configs/examples/python_agent.yaml (no model behind it).
 
-Atlas calls ``run_agent(prompt=..., metadata=...)`` for every BYOA call (spec §2.2):
+Atlas calls ``run_agent(prompt=..., metadata=...)`` for every BYOA call:
 planning (``metadata["mode"] == "planning"``), step execution (``"execution"``, with the step,
 guidance and conversation), tool execution (``metadata["tool"]``) and synthesis (``"synthesis"``).
 Replace the bodies with calls to your own model or code.

@@ -1,4 +1,4 @@
-"""Atlas python adapter worker (spec §2.4). Standard library only.
+"""Atlas python adapter worker. Standard library only.
 
 Started by lib/adapters/python.ts as `python3 -u worker.py '<spec json>'`. It imports the user's callable once and then
 serves calls over JSON lines: requests `{"id", "prompt", "metadata"}` on stdin, replies on stdout:

@@ -1,7 +1,7 @@
 /**
  * `atlas run --config FILE --task TEXT [--stream|--no-stream] [--json] [--metadata JSON] [--no-store]`
  *
- * Runs one task and prints the terminal telemetry of spec §7.3 (live when streaming, which is the
+ * Runs one task and prints the terminal telemetry (live when streaming, which is the
  * default on a TTY; otherwise only the final summary). `--json` prints the RunResult on stdout and
  * moves the telemetry to stderr. Exit code 0 when the session succeeded, 1 otherwise.
  */

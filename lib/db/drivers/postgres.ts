@@ -15,7 +15,7 @@ export async function openPostgres(url: string, options: PoolOptions = {}): Prom
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
-    // Set on every pooled connection (upstream set it on one connection only: Appendix A11).
+    // Set on every pooled connection (upstream set it on one connection only, so other pooled connections missed it).
     ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
   });
   // An idle client losing its connection must not crash the process; the next query reports it.

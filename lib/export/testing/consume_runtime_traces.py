@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reads an Atlas JSONL export the way the upstream trainer does and checks every record.
 
-The loader below re-implements, from spec §9.4, Arc-Computer/ATLAS `trainers/runtime_dataset.py`:
+The loader below re-implements Arc-Computer/ATLAS `trainers/runtime_dataset.py`:
 `load_runtime_traces` (with `_coerce_session`, `_coerce_step`, `_coerce_reward`) and
 `flatten_traces_for_training`. Standard library only.
 
@@ -114,7 +114,7 @@ class AtlasSessionTrace:
     adaptive_summary: Any = None
 
 
-# --- the trainer's loader (spec §9.4) -----------------------------------------------------------
+# --- the trainer's loader -----------------------------------------------------------
 
 EXCLUDED_STEP_KEYS = {
     "step_id", "id", "description", "trace", "output", "evaluation", "reward", "validation", "attempts",

@@ -278,7 +278,7 @@ function runFixtureStep(
   return accepted;
 }
 
-/** A tier-1 breakdown of two judges with three samples each, in the §6.6 shape. */
+/** A tier-1 breakdown of two judges with three samples each, in the breakdown shape of lib/reward/breakdown.ts. */
 export function judgedReward(score: number): RewardBreakdown {
   const judges = ["process", "helpfulness"].map((identifier) => {
     const principles = [
