@@ -98,6 +98,19 @@ describe.skipIf(postgresSkip)("atlas tasks / experiment / export --experiment (p
       reference_rationale: expect.stringMatching(/sandwiches/),
     });
     expect((await cli("export", "--experiment", "x", "--output", "-")).code).toBe(2);
+
+    // A cell's record imports like any session's, into another database, with its event log replayed.
+    writeFileSync(path.join(folder, "arm.jsonl"), arm.stdout);
+    const other = await createTestDatabase("postgres");
+    try {
+      const capture = captureIO({ env: { HOME: folder }, cwd: folder });
+      const code = await main(["import", "arm.jsonl", "--database-url", other.url!], capture.io);
+      expect(code, capture.stderr()).toBe(0);
+      expect(capture.stdout()).toContain("imported 2, skipped 0");
+      expect(capture.stderr()).toBe("");
+    } finally {
+      await other.close();
+    }
   });
 
   it("refuses bad flags and a bad config file before running anything", async () => {
