@@ -7,7 +7,7 @@ import "server-only";
 import { experimentCostUsd, finishExperiment, setExperimentStatus } from "@/lib/db/queries/experiments";
 import type { AtlasDb } from "@/lib/db/types";
 import { errorMessage, isAtlasError } from "@/lib/errors";
-import type { Cell } from "./cells";
+import { cellKey, type Cell } from "./cells";
 import type { CellLauncher } from "./launcher";
 
 /** A cell to run, with what its session needs. */
@@ -41,6 +41,8 @@ export interface ExperimentRunnerOptions {
 
 export class ExperimentRunner {
   private readonly drivers = new Map<number, Driver>();
+  /** Per experiment, the cells queued or in flight: the same cell is never queued twice. */
+  private readonly busy = new Map<number, Set<string>>();
 
   constructor(private readonly options: ExperimentRunnerOptions) {}
 
@@ -48,13 +50,21 @@ export class ExperimentRunner {
     return this.drivers.has(experimentId);
   }
 
-  /** Queues cells of an experiment (the caller has set it `running`) (starting its driver if none runs); resolves when it has nothing left to run. */
-  run(experimentId: number, work: CellWork[], maxCostUsd: number | null): Promise<void> {
+  /**
+   * Queues cells of an experiment (the caller has set it `running`), starting its driver if none runs;
+   * a cell already queued or in flight is left out. Answers how many cells were queued.
+   */
+  run(experimentId: number, cells: CellWork[], maxCostUsd: number | null): number {
+    const busy = this.busy.get(experimentId) ?? new Set<string>();
+    this.busy.set(experimentId, busy);
+    const work = cells.filter((cell) => !busy.has(cellKey(cell)));
+    for (const cell of work) busy.add(cellKey(cell));
+    if (work.length === 0) return 0;
     const existing = this.drivers.get(experimentId);
     if (existing && !existing.stopped && !existing.closing) {
       existing.queue.push(...work);
       existing.wake();
-      return existing.idle;
+      return work.length;
     }
     const driver: Driver = {
       experimentId,
@@ -74,7 +84,7 @@ export class ExperimentRunner {
       .finally(() => {
         if (this.drivers.get(experimentId) === driver) this.drivers.delete(experimentId);
       });
-    return driver.idle;
+    return work.length;
   }
 
   /** Marks the experiment cancelled, drops its unscheduled cells and cancels the sessions in flight. */
@@ -84,7 +94,7 @@ export class ExperimentRunner {
     const driver = this.drivers.get(experimentId);
     if (!driver) return;
     driver.stopped = true;
-    driver.queue.length = 0;
+    this.dropQueued(driver);
     driver.wake();
     await Promise.all([...driver.inFlight].map((sessionId) => this.options.launcher.cancel(sessionId)));
   }
@@ -109,7 +119,8 @@ export class ExperimentRunner {
         const spent = await experimentCostUsd(db, driver.experimentId);
         if (spent >= driver.maxCostUsd) {
           stopReason = `the cost cap of $${driver.maxCostUsd} was reached ($${spent.toFixed(4)} spent): ${driver.queue.length + 1} cell(s) were not started`;
-          driver.queue.length = 0;
+          this.release(driver.experimentId, work);
+          this.dropQueued(driver);
           break;
         }
       }
@@ -122,7 +133,8 @@ export class ExperimentRunner {
           cell: { experimentId: driver.experimentId, experimentArmId: work.armId, taskIndex: work.taskIndex, repeatIndex: work.repeat, retryOf: work.retryOf },
         });
       } catch (error) {
-        driver.queue.length = 0;
+        this.release(driver.experimentId, work);
+        this.dropQueued(driver);
         // The process is stopping: the experiment stays running, for the next start to resume.
         if (isAtlasError(error) && error.code === "unavailable") {
           driver.stopped = true;
@@ -140,6 +152,7 @@ export class ExperimentRunner {
         .catch((error: unknown) => console.error(`after session ${sessionId} of experiment ${driver.experimentId}:`, error))
         .finally(() => {
           driver.inFlight.delete(sessionId);
+          this.release(driver.experimentId, work);
           driver.wake();
         });
     }
@@ -149,6 +162,14 @@ export class ExperimentRunner {
     if (driver.stopped || this.drivers.get(driver.experimentId) !== driver) return;
     if (stopReason) await setExperimentStatus(db, driver.experimentId, { status: "running", stopReason });
     await finishExperiment(db, driver.experimentId);
+  }
+
+  private release(experimentId: number, cell: Cell): void {
+    this.busy.get(experimentId)?.delete(cellKey(cell));
+  }
+
+  private dropQueued(driver: Driver): void {
+    for (const cell of driver.queue.splice(0)) this.release(driver.experimentId, cell);
   }
 
   private nextWake(driver: Driver): Promise<void> {

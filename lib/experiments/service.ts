@@ -13,12 +13,13 @@ import {
   listExperimentRows,
   listExperimentSessions,
   listRunningExperimentIds,
+  finishExperiment,
   setExperimentStatus,
   type ExperimentSessionRow,
   type ExperimentWithTaskSet,
 } from "@/lib/db/queries/experiments";
 import { getTaskSetRow, listTaskSetItems } from "@/lib/db/queries/task-sets";
-import type { ExperimentArmRow } from "@/lib/db/schema";
+import type { ExperimentArmRow, TaskSetItemRow } from "@/lib/db/schema";
 import type { AtlasDb } from "@/lib/db/types";
 import { AtlasError, isAtlasError, type Issue } from "@/lib/errors";
 import { assertApiKeysPresent } from "@/lib/runs/secrets";
@@ -59,7 +60,7 @@ export async function createExperiment(deps: ExperimentDeps, input: CreateExperi
     arms: resolved.map((config) => ({ configName: config.name, configVersion: config.version, configVersionId: config.versionId, configHash: config.hash })),
   });
   const cells = allCells(arms.map((arm) => arm.id), taskSet.taskCount, experiment.repeats);
-  void deps.runner.run(experiment.id, await workFor(db, experiment.taskSetId, arms, cells), experiment.maxCostUsd);
+  deps.runner.run(experiment.id, await workFor(db, experiment.taskSetId, arms, cells), experiment.maxCostUsd);
   return { experimentId: experiment.id, arms: arms.map((arm) => ({ id: arm.id, configName: arm.configName })) };
 }
 
@@ -95,12 +96,16 @@ export async function cancelExperiment(deps: ExperimentDeps, id: number): Promis
 export async function rerunFailedCells(deps: ExperimentDeps, id: number): Promise<RerunAccepted> {
   const db = await deps.database();
   const row = await experimentOrThrow(db, id);
-  const [arms, sessions] = await Promise.all([listExperimentArms(db, [id]), listExperimentSessions(db, [id])]);
-  const cells = failedCells(sessions);
-  if (cells.length === 0) return { experimentId: id, cells: 0 };
+  const [arms, items] = await Promise.all([listExperimentArms(db, [id]), listTaskSetItems(db, row.taskSetId)]);
+  if (failedCells(await listExperimentSessions(db, [id])).length === 0) return { experimentId: id, cells: 0 };
   await setExperimentStatus(db, id, { status: "running", stopReason: null });
-  void deps.runner.run(id, await workFor(db, row.taskSetId, arms, cells), row.maxCostUsd);
-  return { experimentId: id, cells: cells.length };
+  // Read again after the status change, then queue without awaiting: a cell re-run meanwhile (by another
+  // request) is no longer failed, or is still queued in the runner, which leaves it out.
+  const cells = failedCells(await listExperimentSessions(db, [id]));
+  const queued = deps.runner.run(id, cellWork(items, arms, cells), row.maxCostUsd);
+  // Nothing left to run after all: the experiment ends again rather than staying "running".
+  if (queued === 0 && !deps.runner.isDriving(id)) await finishExperiment(db, id);
+  return { experimentId: id, cells: queued };
 }
 
 /**
@@ -118,14 +123,17 @@ export async function resumeExperiments(deps: ExperimentDeps): Promise<number[]>
       ...failedCells(sessions.filter((session) => session.status === "interrupted")),
       ...unstartedCells(allCells(arms.map((arm) => arm.id), row.taskCount, row.repeats), sessions).map((cell) => ({ ...cell, retryOf: null })),
     ];
-    void deps.runner.run(id, await workFor(db, row.taskSetId, arms, cells), row.maxCostUsd);
+    deps.runner.run(id, await workFor(db, row.taskSetId, arms, cells), row.maxCostUsd);
     resumed.push(id);
   }
   return resumed;
 }
 
 async function workFor(db: AtlasDb, taskSetId: number, arms: ExperimentArmRow[], cells: (Cell & { retryOf?: number | null })[]): Promise<CellWork[]> {
-  const items = await listTaskSetItems(db, taskSetId);
+  return cellWork(await listTaskSetItems(db, taskSetId), arms, cells);
+}
+
+function cellWork(items: TaskSetItemRow[], arms: ExperimentArmRow[], cells: (Cell & { retryOf?: number | null })[]): CellWork[] {
   const armById = new Map(arms.map((arm) => [arm.id, arm]));
   return cells.map((cell) => {
     const item = items[cell.taskIndex];
