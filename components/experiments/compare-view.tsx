@@ -115,6 +115,7 @@ function Summary({ data }: { data: CompareResult }) {
     ["cost ratio", ratio(summary.costRatio), "summary-cost-ratio"],
     ["latency ratio", ratio(summary.latencyRatio), "summary-latency-ratio"],
   ];
+  const reference = summary.reference;
   const verdict =
     summary.ci95 === null ? null : summary.ci95[0] > 0 ? "The candidate is better: the interval lies above 0." : summary.ci95[1] < 0 ? "The candidate is worse: the interval lies below 0." : "No clear difference: the interval contains 0.";
   return (
@@ -130,6 +131,13 @@ function Summary({ data }: { data: CompareResult }) {
         ))}
       </dl>
       {verdict ? <p className="mt-3 text-sm text-slate-700">{verdict}</p> : null}
+      {reference.n > 0 ? (
+        <p className="mt-2 text-sm text-slate-700" data-testid="summary-reference">
+          Reference scores over {reference.n} task(s): mean Δ {signed(reference.meanDelta)}
+          {reference.ci95 ? `, 95% interval [${signed(reference.ci95[0])}, ${signed(reference.ci95[1])}]` : ""}, wins / losses / ties{" "}
+          {reference.wins} / {reference.losses} / {reference.ties}
+        </p>
+      ) : null}
     </Card>
   );
 }

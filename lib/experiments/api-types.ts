@@ -170,6 +170,15 @@ export const CompareSummarySchema = z.object({
   costRatio: z.number().nullable(),
   /** Candidate mean latency / base mean latency over the shared tasks. */
   latencyRatio: z.number().nullable(),
+  /** The same paired statistics over the reference scores, for tasks where both arms have one. */
+  reference: z.object({
+    n: z.number().int(),
+    meanDelta: z.number().nullable(),
+    ci95: z.tuple([z.number(), z.number()]).nullable(),
+    wins: z.number().int(),
+    losses: z.number().int(),
+    ties: z.number().int(),
+  }),
 });
 export type CompareSummary = z.infer<typeof CompareSummarySchema>;
 

@@ -126,6 +126,10 @@ describe("experiments API", () => {
     const { db } = await getDatabase();
     const cells = (rewards: number[], cost: number, duration: number) => rewards.map((reward) => ({ reward, costUsd: cost, durationMs: duration }));
     const seeded = await seedExperiment(db, {
+      referenceScores: [
+        [0, 1, null, null, null, null],
+        [1, 1, null, null, null, null],
+      ],
       taskSetName: "fixture tasks",
       yamls: [yaml, scriptedConfigYaml(llm.url, { maxRetries: 2 })],
       cells: [cells(fixture.base, 0.01, 1000), cells(fixture.candidate, 0.02, 500)],
@@ -143,6 +147,9 @@ describe("experiments API", () => {
     expect(result.summary.ci95![0]).toBeCloseTo(fixture.ci95[0]!, 6);
     expect(result.summary.ci95![1]).toBeCloseTo(fixture.ci95[1]!, 6);
     expect(result.summary.costRatio).toBeCloseTo(2, 9);
+    // Reference scores on two tasks: Δ = +1 and 0.
+    expect(result.summary.reference).toMatchObject({ n: 2, meanDelta: 0.5, wins: 1, losses: 0, ties: 1 });
+    expect(result.rows[0]!.candidate.referenceScore).toBe(1);
     expect(result.summary.latencyRatio).toBeCloseTo(0.5, 9);
 
     const missing = await json(await compare("base=abc"), 400);

@@ -75,6 +75,12 @@ export async function compareArms(db: AtlasDb, baseArmId: number, candidateArmId
       ),
       costRatio: baseCost > 0 ? totalCost((row) => row.candidate) / baseCost : null,
       latencyRatio: baseLatency !== null && baseLatency > 0 && candidateLatency !== null ? candidateLatency / baseLatency : null,
+      reference: summarizeDeltas(
+        rows.flatMap((row) =>
+          row.base.referenceScore !== null && row.candidate.referenceScore !== null ? [row.candidate.referenceScore - row.base.referenceScore] : [],
+        ),
+        { resamples: options.resamples, seed: options.seed },
+      ),
     },
   };
 }

@@ -1,6 +1,6 @@
 /** Experiments with finished cells written straight to the database, for tests of what reads them. */
 import { eq } from "drizzle-orm";
-import { insertExperiment } from "@/lib/db/queries/experiments";
+import { insertExperiment, upsertReferenceScore } from "@/lib/db/queries/experiments";
 import { createSession } from "@/lib/db/queries/sessions";
 import { insertTaskSet } from "@/lib/db/queries/task-sets";
 import { sessions } from "@/lib/db/schema";
@@ -16,7 +16,10 @@ export interface SeededCell {
 }
 
 /** One experiment over a new task set: `cells[arm][task]` is that arm's session for that task (repeat 0). */
-export async function seedExperiment(db: AtlasDb, options: { taskSetName: string; yamls: string[]; cells: SeededCell[][] }) {
+export async function seedExperiment(
+  db: AtlasDb,
+  options: { taskSetName: string; yamls: string[]; cells: SeededCell[][]; referenceScores?: (number | null)[][] },
+) {
   const taskCount = options.cells[0]!.length;
   const set = await insertTaskSet(
     db,
@@ -43,6 +46,10 @@ export async function seedExperiment(db: AtlasDb, options: { taskSetName: string
         .update(sessions)
         .set({ status: cell.status ?? "succeeded", rewardScore: cell.reward, costUsd: cell.costUsd, durationMs: cell.durationMs, finalAnswer: cell.finalAnswer ?? null })
         .where(eq(sessions.id, row.id));
+      const reference = options.referenceScores?.[armIndex]?.[taskIndex];
+      if (reference !== undefined && reference !== null) {
+        await upsertReferenceScore(db, { sessionId: row.id, score: reference, rationale: "seeded", scorer: "exact" });
+      }
     }
   }
   return { experimentId: experiment.id, taskSetId: set.id, arms };
