@@ -40,6 +40,10 @@ const BROWSER_LIB = [
   "lib/review/agreement.ts",
   "lib/errors.ts",
   "lib/query-client.ts",
+  "lib/task-sets/api-types.ts",
+  "lib/task-sets/csv.ts",
+  "lib/task-sets/parse.ts",
+  "lib/experiments/api-types.ts",
 ];
 /** Node-only files inside folders that are otherwise browser-side. */
 const NODE_FILES_IN_BROWSER_FOLDERS = ["lib/config/load-file.ts", "lib/config/code-location.ts"];

@@ -10,6 +10,8 @@ const LINKS = [
   { href: "/review", label: "Review" },
   { href: "/judges", label: "Judges" },
   { href: "/configs", label: "Configs" },
+  { href: "/task-sets", label: "Task sets" },
+  { href: "/experiments", label: "Experiments" },
   { href: "/export", label: "Export" },
 ] as const;
 

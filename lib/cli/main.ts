@@ -31,7 +31,7 @@ const COMMANDS: Record<string, CommandEntry> = {
       "atlas export --output FILE|- [--database-url URL] [--session-id N]... [--status S]... [--review-status S|all]...\n" +
       "             [--limit N] [--offset N]\n" +
       "             [--trajectory-event-limit N] [--batch-size N] [--since DATE] [--until DATE] [--min-reward X]\n" +
-      "             [--config-name NAME] [--search TEXT] [--format sessions|steps|pairs] [--judgement-version N] [--quiet]",
+      "             [--config-name NAME] [--search TEXT] [--experiment ID [--arm ID]] [--format sessions|steps|pairs] [--judgement-version N] [--quiet]",
     load: async () => (await import("./commands/export")).exportCommand,
   },
   review: {
@@ -45,6 +45,18 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: "load sessions from a JSONL export (ours or upstream's)",
     usage: "atlas import FILE [--database-url URL]",
     load: async () => (await import("./commands/import")).importCommand,
+  },
+  tasks: {
+    summary: "store a JSONL or CSV task file as a named, immutable task set",
+    usage: "atlas tasks import FILE --name NAME [--database-url URL]",
+    load: async () => (await import("./commands/tasks")).tasksCommand,
+  },
+  experiment: {
+    summary: "run configs over a task set (one arm each) and print the paired comparison",
+    usage:
+      "atlas experiment run --tasks NAME|FILE --config FILE [--config FILE...] [--repeats N] [--max-cost USD]\n" +
+      "             [--scorer TYPE|JSON] [--name NAME] [--json] [--database-url URL]",
+    load: async () => (await import("./commands/experiment")).experimentCommand,
   },
   db: {
     summary: "database maintenance: `atlas db migrate` applies pending migrations",

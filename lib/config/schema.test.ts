@@ -78,6 +78,7 @@ describe("AtlasConfigSchema defaults", () => {
       retry_threshold: 0.6,
       max_parallel_steps: 4,
       tool_recursion_limit: 8,
+      max_cost_usd: null,
     });
     expect(config.rim).toMatchObject({
       sample_temperatures: [0.2, 0.5, 0.8],

@@ -115,6 +115,13 @@ export const OrchestrationConfigSchema = z.strictObject({
     .max(50)
     .default(8)
     .describe("Atlas extension: maximum agent turns (tool calls) within one step attempt."),
+  max_cost_usd: z
+    .number()
+    .positive()
+    .finite()
+    .nullable()
+    .default(null)
+    .describe("Atlas extension: the session fails, saying so, once its LLM calls have cost more than this many USD (null: no cap)."),
 });
 export type OrchestrationConfig = z.infer<typeof OrchestrationConfigSchema>;
 

@@ -102,6 +102,9 @@ export const ExportFiltersSchema = z
     ),
     config: z.preprocess(blankToUndefined, z.string().trim().min(1).optional()),
     q: z.preprocess(blankToUndefined, z.string().trim().min(1).max(500, "q must be at most 500 characters").optional()),
+    /** Only the cells of this experiment (and of this arm of it). */
+    experiment: z.preprocess(blankToUndefined, integer("experiment").pipe(z.number().positive("experiment must be a positive integer")).optional()),
+    arm: z.preprocess(blankToUndefined, integer("arm").pipe(z.number().positive("arm must be a positive integer")).optional()),
     limit: z.preprocess(blankToUndefined, integer("limit").pipe(z.number().min(0, "limit must be ≥ 0")).optional()),
     // Upstream clamps a negative offset to 0.
     offset: z.preprocess(blankToUndefined, integer("offset").transform((value) => Math.max(0, value)).default(0)),
@@ -139,6 +142,8 @@ export const ExportFiltersSchema = z
     minReward: filters.min_reward,
     configName: filters.config,
     q: filters.q,
+    experimentId: filters.experiment,
+    armId: filters.arm,
     limit: filters.limit,
     offset: filters.offset,
     trajectoryEventLimit: filters.trajectory_event_limit,
@@ -175,6 +180,8 @@ export function exportFiltersToSearchParams(filters: Partial<ExportFilters>): UR
     ["min_reward", filters.minReward],
     ["config", filters.configName],
     ["q", filters.q],
+    ["experiment", filters.experimentId],
+    ["arm", filters.armId],
     ["limit", filters.limit],
     ["offset", filters.offset || undefined],
     [

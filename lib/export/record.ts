@@ -228,6 +228,18 @@ function atlasSessionBlock(session: SessionRowForExport, bundle: SessionBundle, 
   };
   // Never truncate silently: a consumer can tell a short trajectory from a cut one.
   if (bundle.eventTotal > kept) block.trajectory_events_truncated = { kept, total: bundle.eventTotal };
+  const cell = session.experimentCell;
+  if (cell) {
+    block.experiment = {
+      experiment_id: cell.experimentId,
+      arm_id: cell.armId,
+      task_index: cell.taskIndex,
+      repeat: cell.repeat,
+      retry_of: cell.retryOf,
+      reference_score: cell.referenceScore,
+      reference_rationale: cell.referenceRationale,
+    };
+  }
   return block;
 }
 

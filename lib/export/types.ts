@@ -40,6 +40,18 @@ export interface SessionRowForExport {
   /** Review status (pending when never reviewed) and the latest review note; read by the streaming exporter. */
   reviewStatus?: string;
   reviewNotes?: string | null;
+  /** Set for the session of an experiment cell. */
+  experimentCell?: ExperimentCellForExport | null;
+}
+
+export interface ExperimentCellForExport {
+  experimentId: number;
+  armId: number | null;
+  taskIndex: number | null;
+  repeat: number | null;
+  retryOf: number | null;
+  referenceScore: number | null;
+  referenceRationale: string | null;
 }
 
 export interface AttemptRowForExport {

@@ -25,6 +25,8 @@ const MIB = 1024 * KIB;
 export const CONFIG_BODY_LIMIT = 2 * MIB;
 export const IMPORT_BODY_LIMIT = 64 * MIB;
 export const EMPTY_BODY_LIMIT = 1 * KIB;
+/** Up to 10,000 tasks with their expected answers and metadata. */
+export const TASK_SET_BODY_LIMIT = 32 * MIB;
 
 const read: MethodPolicy = { body: "none", limitBytes: EMPTY_BODY_LIMIT };
 
@@ -54,6 +56,14 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { pattern: "/api/configs/validate", methods: { POST: { body: "json", limitBytes: CONFIG_BODY_LIMIT } } },
   { pattern: "/api/configs/*name", methods: { GET: read, PUT: { body: "json", limitBytes: CONFIG_BODY_LIMIT } } },
   { pattern: "/api/doctor", methods: { POST: { body: "json", limitBytes: CONFIG_BODY_LIMIT } } },
+  { pattern: "/api/task-sets", methods: { GET: read, POST: { body: "json", limitBytes: TASK_SET_BODY_LIMIT } } },
+  { pattern: "/api/task-sets/:id", methods: { GET: read } },
+  // Arms may carry inline YAML: up to ten config texts.
+  { pattern: "/api/experiments", methods: { GET: read, POST: { body: "json", limitBytes: 10 * CONFIG_BODY_LIMIT } } },
+  { pattern: "/api/experiments/:id", methods: { GET: read } },
+  { pattern: "/api/experiments/:id/cancel", methods: { POST: { body: "none", limitBytes: EMPTY_BODY_LIMIT } } },
+  { pattern: "/api/experiments/:id/rerun-failed", methods: { POST: { body: "none", limitBytes: EMPTY_BODY_LIMIT } } },
+  { pattern: "/api/experiments/:id/compare", methods: { GET: read } },
 ];
 
 /** The largest body any route accepts: Next's proxy must pass at least this much through untruncated. */

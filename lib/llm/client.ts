@@ -7,6 +7,8 @@ import type { LLMParameters } from "@/lib/config";
 import { type Environment, headerTemplateVariables, resolveHeaderTemplates } from "@/lib/config/env-refs";
 import { redactText, secretsOf, withRedaction } from "@/lib/config/secret-redaction";
 import { AtlasError } from "@/lib/errors";
+import { readEnv } from "@/lib/server/env";
+import { endpointGate, type EndpointGate } from "./endpoint-gate";
 import { costOf, type PriceTable, priceTableFromEnv } from "./pricing";
 import { buildRequestBody, type WireParams } from "./request-body";
 import {
@@ -43,6 +45,8 @@ export interface LlmClientOptions {
   random?: () => number;
   /** Tries per call instead of the retry policy's (`atlas doctor --ping` makes exactly one). */
   maxTries?: number;
+  /** The gate of the call's endpoint (default: this process's gate for its base URL, `ATLAS_ENDPOINT_CONCURRENCY`). */
+  gate?: (baseUrl: string) => EndpointGate;
 }
 
 type WireCompletion = OpenAI.Chat.Completions.ChatCompletion;
@@ -78,6 +82,7 @@ export function createLlmClient(params: LLMParameters, options: LlmClientOptions
     if (request.signal?.aborted) throw cancelled();
     const body = buildRequestBody(params, route, request);
     const target: FailureTarget = { baseUrl: sdk.baseURL, model: route.model };
+    const gate = options.gate ? options.gate(sdk.baseURL) : endpointGate(sdk.baseURL, readEnv("ATLAS_ENDPOINT_CONCURRENCY", env));
     await options.beforeRequest?.();
     const started = performance.now();
     let tries = 0;
@@ -99,15 +104,27 @@ export function createLlmClient(params: LLMParameters, options: LlmClientOptions
 
     while (tries < maxTries) {
       if (tries > 0 && lastFailure) {
-        try {
-          await sleep(backoffMs(tries + 1, backoffSeconds, lastFailure.retryAfterMs, random), request.signal);
-        } catch {
-          record(ZERO_USAGE, 0, "cancelled");
-          throw cancelled();
+        const wait = backoffMs(tries + 1, backoffSeconds, lastFailure.retryAfterMs, random);
+        // Rate-limited: every call to the endpoint waits (in the gate), not only this one.
+        if (lastFailure.rateLimited) gate.pause(wait);
+        else {
+          try {
+            await sleep(wait, request.signal);
+          } catch {
+            record(ZERO_USAGE, 0, "cancelled");
+            throw cancelled();
+          }
         }
       }
+      let release: () => void;
+      try {
+        release = await gate.acquire(request.signal);
+      } catch {
+        record(ZERO_USAGE, 0, "cancelled");
+        throw cancelled();
+      }
       tries += 1;
-      const outcome = await tryOnce(sdk, body, request.signal, params.timeout_seconds, target);
+      const outcome = await tryOnce(sdk, body, request.signal, params.timeout_seconds, target).finally(release);
       if (outcome.kind === "cancelled") {
         record(ZERO_USAGE, 0, "cancelled");
         throw cancelled();

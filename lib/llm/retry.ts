@@ -22,6 +22,8 @@ export interface TryFailure {
   retryable: boolean;
   /** Server-requested wait (Retry-After), in ms. */
   retryAfterMs: number | null;
+  /** HTTP 429: the endpoint, not this call, needs to slow down. */
+  rateLimited?: boolean;
 }
 
 const RETRYABLE_STATUSES = new Set([408, 409, 429]);
@@ -51,6 +53,7 @@ export function classifyFailure(error: unknown, timedOut: boolean, timeoutSecond
       reason: `HTTP ${status}: ${serverMessage(error)}${notFound}`,
       retryable: RETRYABLE_STATUSES.has(status) || status >= 500,
       retryAfterMs: retryAfterMs(error.headers),
+      ...(status === 429 ? { rateLimited: true } : {}),
     };
   }
   return { reason: errorMessage(error), retryable: false, retryAfterMs: null };

@@ -7,7 +7,8 @@
 import "server-only";
 import type { Environment } from "@/lib/config/env-refs";
 import type { ResolvedConfig } from "@/lib/configs";
-import { createSession, getSessionById } from "@/lib/db/queries/sessions";
+import type { ConfigRef } from "@/lib/configs/types";
+import { createSession, getSessionById, type SessionCell } from "@/lib/db/queries/sessions";
 import { terminalEventSeq } from "@/lib/db/queries/session-views";
 import type { AtlasDb } from "@/lib/db/types";
 import { AtlasError, errorMessage } from "@/lib/errors";
@@ -23,7 +24,15 @@ import { agentCodeRoots } from "@/lib/config/code-location";
 import { describeEngineError, retryWhileFailing } from "./run-failure";
 
 export type RunEngine = (options: RunTaskOptions) => Promise<RunResult>;
-export type ConfigResolver = (db: AtlasDb, ref: RunRequest["config"]) => Promise<ResolvedConfig>;
+export type ConfigResolver = (db: AtlasDb, ref: ConfigRef) => Promise<ResolvedConfig>;
+
+/** A run from the form or API (`RunRequest`), or an experiment cell: an exact config version and its cell. */
+export interface StartRunRequest {
+  task: string;
+  config: ConfigRef;
+  metadata?: Record<string, unknown>;
+  cell?: SessionCell;
+}
 
 export interface RunManagerOptions {
   database: () => Promise<AtlasDb>;
@@ -64,6 +73,7 @@ export class RunManager {
   readonly bus = new LiveBus();
   readonly maxConcurrent: number;
   private readonly runs = new Map<number, ActiveRun>();
+  private readonly doneWaiters = new Map<number, Array<() => void>>();
   private readonly queue: ActiveRun[] = [];
   private runningCount = 0;
   private stopping = false;
@@ -79,6 +89,16 @@ export class RunManager {
   /** True while this process runs or queues the session (its new events will be published on `bus`). */
   isLive(sessionId: number): boolean {
     return this.runs.has(sessionId);
+  }
+
+  /** Resolves once this process no longer runs or queues the session (at once when it never did). */
+  whenDone(sessionId: number): Promise<void> {
+    if (!this.runs.has(sessionId)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiters = this.doneWaiters.get(sessionId) ?? [];
+      waiters.push(resolve);
+      this.doneWaiters.set(sessionId, waiters);
+    });
   }
 
   get activeCounts(): { running: number; queued: number } {
@@ -104,7 +124,7 @@ export class RunManager {
    * Validates the request, creates the session row (running, or queued with a `session.queued` event)
    * and starts the engine in the background. Resolves once the row exists.
    */
-  async startRun(request: RunRequest): Promise<RunAccepted> {
+  async startRun(request: RunRequest | StartRunRequest): Promise<RunAccepted> {
     this.assertAccepting();
     await this.recover();
     const db = await this.options.database();
@@ -126,6 +146,7 @@ export class RunManager {
         configVersionId: resolved.versionId,
         configHash: resolved.hash,
         status: startsNow ? "running" : "queued",
+        cell: "cell" in request ? request.cell : undefined,
       });
       sessionId = row.id;
     } catch (error) {
@@ -207,12 +228,19 @@ export class RunManager {
           reason: this.interruptReason("waiting to run"),
         }).catch((error: unknown) => console.error(`could not interrupt queued session ${run.sessionId}:`, error));
       }
-      this.runs.delete(run.sessionId);
+      this.forget(run.sessionId);
     });
     await withTimeout(
       Promise.allSettled([...queuedDone, ...running.map((run) => run.settled)]),
       this.options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
     );
+  }
+
+  private forget(sessionId: number): void {
+    this.runs.delete(sessionId);
+    const waiters = this.doneWaiters.get(sessionId) ?? [];
+    this.doneWaiters.delete(sessionId);
+    for (const resolve of waiters) resolve();
   }
 
   private interruptReason(state: string): string {
@@ -241,7 +269,7 @@ export class RunManager {
     run.settled = this.execute(run)
       .catch((error: unknown) => console.error(`run of session ${run.sessionId} failed outside the engine:`, error))
       .finally(() => {
-        this.runs.delete(run.sessionId);
+        this.forget(run.sessionId);
         this.releaseSlot();
       });
   }
@@ -316,7 +344,7 @@ export class RunManager {
         durationMs: 0,
       });
     } finally {
-      this.runs.delete(run.sessionId);
+      this.forget(run.sessionId);
     }
   }
 

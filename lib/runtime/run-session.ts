@@ -82,6 +82,8 @@ export async function runSession(input: SessionInput): Promise<RunResult> {
 /** One session from `session.started` to its single terminal event. */
 class SessionRun {
   private readonly usage: TokenUsage = emptyUsage();
+  /** Aborted when the session's cost passes `orchestration.max_cost_usd`. */
+  private readonly budget = new AbortController();
   private readonly started = performance.now();
   private orchestrator: Orchestrator | null = null;
 
@@ -99,7 +101,8 @@ class SessionRun {
 
   async execute(session: { configName: string | null; configHash: string | null; metadata: Record<string, unknown> }): Promise<Outcome> {
     const { recorder } = this;
-    const signal = this.input.signal ?? new AbortController().signal;
+    const callerSignal = this.input.signal ?? new AbortController().signal;
+    const signal = AbortSignal.any([callerSignal, this.budget.signal]);
     let collaborators: EngineCollaborators | null = null;
     let end: SessionEnd;
     try {
@@ -131,6 +134,12 @@ class SessionRun {
     this.usage.reasoningTokens += record.reasoningTokens;
     this.usage.costUsd += record.costUsd;
     this.usage.calls += 1;
+    const cap = this.input.config.orchestration.max_cost_usd;
+    if (cap !== null && this.usage.costUsd > cap && !this.budget.signal.aborted) {
+      this.budget.abort(
+        new RunFailure("budget", `the session cost $${this.usage.costUsd.toFixed(6)}, more than orchestration.max_cost_usd ($${cap}), so it was stopped`),
+      );
+    }
     this.recorder.enqueue({
       type: "llm.call",
       actor: record.actor,
@@ -201,6 +210,8 @@ class SessionRun {
       stepResults: this.orchestrator?.orderedStepResults() ?? [],
       error: null,
     };
+    // Over budget (and not stopped by the caller first): a failure that says why.
+    if (this.budget.signal.aborted && signal.reason === this.budget.signal.reason) error = this.budget.signal.reason;
     if (signal.aborted && !(error instanceof RunFailure)) return stoppedEnd(stopOf(signal.reason), partial);
     const message = errorMessage(error);
     const where = error instanceof RunFailure ? error.where : isAtlasError(error) ? error.code : "internal";

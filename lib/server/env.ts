@@ -119,6 +119,13 @@ export const ENV_VARIABLES = {
     default: "`2`",
     description: "how many runs the dashboard executes at once; further runs wait in a queue",
   }),
+  ATLAS_ENDPOINT_CONCURRENCY: variable({
+    schema: positiveInteger("ATLAS_ENDPOINT_CONCURRENCY", 16),
+    default: "`16`",
+    description:
+      "how many requests one model endpoint (base URL) gets at once from this process, across every run; after a 429 " +
+      "the whole endpoint waits out the Retry-After (or the back-off) before any request to it starts",
+  }),
   ATLAS_PRICE_TABLE: variable({
     schema: text(),
     default: "built in",

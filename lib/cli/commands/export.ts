@@ -24,6 +24,8 @@ const OPTIONS = {
   "min-reward": { type: "string" },
   "config-name": { type: "string" },
   search: { type: "string" },
+  experiment: { type: "string" },
+  arm: { type: "string" },
   format: { type: "string" },
   "judgement-version": { type: "string" },
   quiet: { type: "boolean", default: false },
@@ -43,6 +45,8 @@ const FLAG_TO_FILTER = {
   "min-reward": "min_reward",
   "config-name": "config",
   search: "q",
+  experiment: "experiment",
+  arm: "arm",
   format: "format",
   "judgement-version": "judgement_version",
 } as const;

@@ -30,7 +30,7 @@ type Row<T> = T & Record<string, unknown>;
 
 type SelectionFilters = Pick<
   ExportFilters,
-  "sessionIds" | "statuses" | "reviewStatuses" | "since" | "until" | "minReward" | "configName" | "q"
+  "sessionIds" | "statuses" | "reviewStatuses" | "since" | "until" | "minReward" | "configName" | "q" | "experimentId" | "armId"
 >;
 
 const reviewStatusOf = sql`coalesce((select r.status from session_reviews r where r.session_id = s.id), 'pending')`;
@@ -70,6 +70,8 @@ export function selectionWhere(filters: SelectionFilters, ids?: readonly number[
   }
   if (filters.configName) conditions.push(sql`s.config_name = ${filters.configName}`);
   if (filters.q) conditions.push(sql`s.task ilike ${`%${escapeLike(filters.q)}%`}`);
+  if (filters.experimentId !== undefined) conditions.push(sql`s.experiment_id = ${filters.experimentId}`);
+  if (filters.armId !== undefined) conditions.push(sql`s.experiment_arm_id = ${filters.armId}`);
   return sql.join(conditions, sql` and `);
 }
 
@@ -121,7 +123,9 @@ export async function selectSessionPage(db: Queryable, request: SessionPageReque
           p.plan::text as plan, p.original_plan::text as "originalPlan", p.review::text as review,
           coalesce(rv.status, 'pending') as "reviewStatus",
           (select h.note from review_history h where h.session_id = s.id and h.note is not null
-            order by h.id desc limit 1) as "reviewNotes"
+            order by h.id desc limit 1) as "reviewNotes",
+          s.experiment_id as "experimentId", s.experiment_arm_id as "armId", s.task_index as "taskIndex",
+          s.repeat_index as "repeat", s.retry_of as "retryOf", rs.score as "referenceScore", rs.rationale as "referenceRationale"
         from (
           select s.* from sessions s
           where ${selectionWhere(request.filters, request.ids)} ${after}
@@ -130,9 +134,26 @@ export async function selectSessionPage(db: Queryable, request: SessionPageReque
         ) s
         left join plans p on p.session_id = s.id
         left join session_reviews rv on rv.session_id = s.id
+        left join reference_scores rs on rs.session_id = s.id
         order by ${order}`,
   );
-  return rows.map((row) => ({ ...row, rewardScore: numberOrNull(row.rewardScore), costUsd: Number(row.costUsd) }));
+  return rows.map(({ experimentId, armId, taskIndex, repeat, retryOf, referenceScore, referenceRationale, ...row }) => ({
+    ...row,
+    rewardScore: numberOrNull(row.rewardScore),
+    costUsd: Number(row.costUsd),
+    experimentCell:
+      experimentId === null || experimentId === undefined
+        ? null
+        : {
+            experimentId: Number(experimentId),
+            armId: numberOrNull(armId),
+            taskIndex: numberOrNull(taskIndex),
+            repeat: numberOrNull(repeat),
+            retryOf: numberOrNull(retryOf),
+            referenceScore: numberOrNull(referenceScore),
+            referenceRationale: typeof referenceRationale === "string" ? referenceRationale : null,
+          },
+  }));
 }
 
 /** The rows of a page of sessions, each tagged with its session (and step); events as their JSON text. */

@@ -13,6 +13,17 @@ export interface NewSession {
   status?: "queued" | "running";
   /** The process that will run it; defaults to this one. */
   owner?: string;
+  /** The experiment cell it runs, if any. */
+  cell?: SessionCell;
+}
+
+export interface SessionCell {
+  experimentId: number;
+  experimentArmId: number;
+  taskIndex: number;
+  repeatIndex: number;
+  /** The earlier session of the same cell this one re-runs. */
+  retryOf: number | null;
 }
 
 export async function createSession(db: Queryable, input: NewSession): Promise<SessionRow> {
@@ -26,6 +37,15 @@ export async function createSession(db: Queryable, input: NewSession): Promise<S
       configHash: input.configHash ?? null,
       status: input.status ?? "running",
       owner: input.owner ?? currentProcess(),
+      ...(input.cell
+        ? {
+            experimentId: input.cell.experimentId,
+            experimentArmId: input.cell.experimentArmId,
+            taskIndex: input.cell.taskIndex,
+            repeatIndex: input.cell.repeatIndex,
+            retryOf: input.cell.retryOf,
+          }
+        : {}),
     })
     .returning();
   if (!row) throw new Error("session insert returned no row");
