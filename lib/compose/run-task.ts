@@ -12,6 +12,7 @@ import { AtlasError, formatIssue } from "@/lib/errors";
 import { requireTask, runSession } from "@/lib/runtime/run-session";
 import type { RunResult } from "@/lib/runtime/types";
 import type { TrajectoryEvent } from "@/lib/trajectory";
+import { capturerFor, configSecrets } from "./call-capture";
 import { configuredCollaborators } from "./collaborators";
 import { sessionStoreFor, type SessionTarget } from "./session-target";
 
@@ -48,6 +49,9 @@ export async function runTask(options: RunTaskOptions): Promise<RunResult> {
   const task = requireTask(options.task);
   const resolved = await resolveTaskConfig(options);
   const store = await sessionStoreFor(options.store ?? "process-database");
+  const env = options.env ?? process.env;
+  const secrets = configSecrets(resolved.config, env);
+  const captureCalls = capturerFor(resolved.config, env, secrets);
   return runSession({
     task,
     config: resolved.config,
@@ -64,6 +68,8 @@ export async function runTask(options: RunTaskOptions): Promise<RunResult> {
     ...(options.sessionId === undefined ? {} : { sessionId: options.sessionId }),
     configName: options.configName ?? resolved.configName,
     configHash: options.configHash ?? null,
+    secrets,
+    ...(captureCalls ? { captureCalls } : {}),
   });
 }
 
