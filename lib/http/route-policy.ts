@@ -40,6 +40,8 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { pattern: "/api/sessions/:id/event-log", methods: { GET: read } },
   { pattern: "/api/sessions/:id/export", methods: { GET: read } },
   { pattern: "/api/sessions/:id/steps/:stepId", methods: { GET: read } },
+  { pattern: "/api/sessions/:id/calls", methods: { GET: read } },
+  { pattern: "/api/sessions/:id/calls/:callId", methods: { GET: read } },
   { pattern: "/api/export", methods: { GET: read } },
   { pattern: "/api/export/count", methods: { GET: read } },
   { pattern: "/api/import", methods: { POST: { body: "ndjson", limitBytes: IMPORT_BODY_LIMIT } } },

@@ -3,7 +3,15 @@
  * browser and scripts. Browser-safe. Users script against it: change it only additively.
  */
 import { z } from "zod";
-import { EVENT_TYPES, type EventType, SessionStatusSchema, SessionSummarySchema, TrajectoryEventSchema } from "@/lib/trajectory";
+import {
+  CALL_ROLES,
+  CallCaptureSchema,
+  EVENT_TYPES,
+  type EventType,
+  SessionStatusSchema,
+  SessionSummarySchema,
+  TrajectoryEventSchema,
+} from "@/lib/trajectory";
 
 // The session state events project into is defined with the projection; it is part of this contract.
 export {
@@ -109,3 +117,56 @@ export const EventLogPageSchema = z.object({
   lastSeq: z.number().int(),
 });
 export type EventLogPage = z.infer<typeof EventLogPageSchema>;
+
+/** `GET /api/sessions/:id/calls`: every call, or those of one step (and attempt). */
+export const CallListQuerySchema = z.object({
+  step: optionalNumber.pipe(z.number().int().min(0).optional()),
+  attempt: optionalNumber.pipe(z.number().int().min(1).optional()),
+});
+export type CallListQuery = z.infer<typeof CallListQuerySchema>;
+
+/** A model or agent call without its request and reply; `id` is the seq of the event that reported it. */
+export const CallSummarySchema = z.object({
+  id: z.number().int().positive(),
+  kind: z.enum(["llm", "agent"]),
+  actor: z.string(),
+  role: z.enum(CALL_ROLES),
+  /** Model calls: validation, plan_review, judge:<name>, arbiter:<name>…; agent calls: planning, execution, tool, synthesis. */
+  stage: z.string(),
+  model: z.string().nullable(),
+  stepId: z.number().int().nullable(),
+  attempt: z.number().int().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  latencyMs: z.number(),
+  promptTokens: z.number().int(),
+  completionTokens: z.number().int(),
+  reasoningTokens: z.number().int(),
+  costUsd: z.number(),
+  tries: z.number().int(),
+  error: z.string().nullable(),
+  /** False when capture was off for the run: only timing, tokens and cost were kept. */
+  captured: z.boolean(),
+});
+export type CallSummary = z.infer<typeof CallSummarySchema>;
+
+export const CallDetailSchema = CallSummarySchema.extend({ capture: CallCaptureSchema.nullable() });
+export type CallDetail = z.infer<typeof CallDetailSchema>;
+
+/** Tokens and cost of a group of model calls (a role or a model). */
+export const UsageGroupSchema = z.object({
+  key: z.string(),
+  calls: z.number().int(),
+  promptTokens: z.number().int(),
+  completionTokens: z.number().int(),
+  reasoningTokens: z.number().int(),
+  costUsd: z.number(),
+});
+export type UsageGroup = z.infer<typeof UsageGroupSchema>;
+
+export const CallListSchema = z.object({
+  calls: z.array(CallSummarySchema),
+  /** Model calls of the whole session by role (student, teacher, judges, arbiter) and by model. */
+  usage: z.object({ byRole: z.array(UsageGroupSchema), byModel: z.array(UsageGroupSchema) }),
+});
+export type CallList = z.infer<typeof CallListSchema>;

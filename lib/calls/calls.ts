@@ -1,0 +1,77 @@
+/**
+ * The calls of a session, for the call inspector and the waterfall: summaries (and the session's tokens
+ * and cost by role and by model) on one request, one call's request and reply on another, so the
+ * session snapshot never carries prompts.
+ */
+import "server-only";
+import { getCall, listCalls, type CallListRow } from "@/lib/db/queries/calls";
+import { getSessionById } from "@/lib/db/queries/sessions";
+import type { CallRow } from "@/lib/db/schema";
+import type { Queryable } from "@/lib/db/types";
+import { AtlasError } from "@/lib/errors";
+import type { CallDetail, CallList, CallListQuery, CallSummary, UsageGroup } from "@/lib/sessions/api-types";
+import { callRoleOf, CallCaptureSchema } from "@/lib/trajectory";
+
+export async function getSessionCalls(db: Queryable, sessionId: number, query: CallListQuery): Promise<CallList> {
+  await requireSession(db, sessionId);
+  const rows = await listCalls(db, { sessionId });
+  const all = rows.map(summaryOf);
+  const shown = all.filter(
+    (call) => (query.step === undefined || call.stepId === query.step) && (query.attempt === undefined || call.attempt === query.attempt),
+  );
+  const modelCalls = all.filter((call) => call.kind === "llm");
+  return {
+    calls: shown,
+    usage: { byRole: groupUsage(modelCalls, (call) => call.role), byModel: groupUsage(modelCalls, (call) => call.model ?? "unknown") },
+  };
+}
+
+export async function getSessionCall(db: Queryable, sessionId: number, callId: number): Promise<CallDetail> {
+  await requireSession(db, sessionId);
+  const row = await getCall(db, { sessionId, seq: callId });
+  if (!row) throw new AtlasError("not_found", `call ${callId} of session ${sessionId} not found`);
+  const parsed = CallCaptureSchema.safeParse(row.capture);
+  return { ...summaryOf({ ...row, captured: row.capture !== null }), capture: parsed.success ? parsed.data : null };
+}
+
+async function requireSession(db: Queryable, sessionId: number): Promise<void> {
+  if (!(await getSessionById(db, { id: sessionId }))) throw new AtlasError("not_found", `session ${sessionId} not found`);
+}
+
+function summaryOf(row: CallListRow | (Omit<CallRow, "capture"> & { captured: boolean })): CallSummary {
+  return {
+    id: row.seq,
+    kind: row.kind === "agent" ? "agent" : "llm",
+    actor: row.actor,
+    role: callRoleOf(row),
+    stage: row.stage,
+    model: row.model,
+    stepId: row.stepId,
+    attempt: row.attempt,
+    startedAt: new Date(row.startedAt).toISOString(),
+    finishedAt: new Date(row.finishedAt).toISOString(),
+    latencyMs: Number(row.latencyMs),
+    promptTokens: row.promptTokens,
+    completionTokens: row.completionTokens,
+    reasoningTokens: row.reasoningTokens,
+    costUsd: Number(row.costUsd),
+    tries: row.tries,
+    error: row.error,
+    captured: Boolean(row.captured),
+  };
+}
+
+function groupUsage(calls: CallSummary[], keyOf: (call: CallSummary) => string): UsageGroup[] {
+  const groups = new Map<string, UsageGroup>();
+  for (const call of calls) {
+    const key = keyOf(call);
+    const group = groups.get(key) ?? { key, calls: 0, promptTokens: 0, completionTokens: 0, reasoningTokens: 0, costUsd: 0 };
+    group.calls += 1;
+    group.promptTokens += call.promptTokens;
+    group.completionTokens += call.completionTokens;
+    group.reasoningTokens += call.reasoningTokens;
+    group.costUsd += call.costUsd;
+    groups.set(key, group);
+  }
+  return [...groups.values()].sort((a, b) => b.costUsd - a.costUsd || b.promptTokens + b.completionTokens - (a.promptTokens + a.completionTokens));
+}
