@@ -4,7 +4,7 @@
  * session snapshot never carries prompts.
  */
 import "server-only";
-import { getCall, listCalls, type CallListRow } from "@/lib/db/queries/calls";
+import { getCall, listCalls, sumCallUsage, type CallListRow, type CallUsageRow } from "@/lib/db/queries/calls";
 import { getSessionById } from "@/lib/db/queries/sessions";
 import type { CallRow } from "@/lib/db/schema";
 import type { Queryable } from "@/lib/db/types";
@@ -14,15 +14,11 @@ import { callRoleOf, CallCaptureSchema } from "@/lib/trajectory";
 
 export async function getSessionCalls(db: Queryable, sessionId: number, query: CallListQuery): Promise<CallList> {
   await requireSession(db, sessionId);
-  const rows = await listCalls(db, { sessionId });
-  const all = rows.map(summaryOf);
-  const shown = all.filter(
-    (call) => (query.step === undefined || call.stepId === query.step) && (query.attempt === undefined || call.attempt === query.attempt),
-  );
-  const modelCalls = all.filter((call) => call.kind === "llm");
+  const rows = await listCalls(db, { sessionId, ...(query.step === undefined ? {} : { stepId: query.step }), ...(query.attempt === undefined ? {} : { attempt: query.attempt }) });
+  const usage = await sumCallUsage(db, sessionId);
   return {
-    calls: shown,
-    usage: { byRole: groupUsage(modelCalls, (call) => call.role), byModel: groupUsage(modelCalls, (call) => call.model ?? "unknown") },
+    calls: rows.map(summaryOf),
+    usage: { byRole: groupUsage(usage, (row) => callRoleOf(row)), byModel: groupUsage(usage, (row) => row.model ?? "unknown") },
   };
 }
 
@@ -61,12 +57,12 @@ function summaryOf(row: CallListRow | (Omit<CallRow, "capture"> & { captured: bo
   };
 }
 
-function groupUsage(calls: CallSummary[], keyOf: (call: CallSummary) => string): UsageGroup[] {
+function groupUsage(rows: CallUsageRow[], keyOf: (row: CallUsageRow) => string): UsageGroup[] {
   const groups = new Map<string, UsageGroup>();
-  for (const call of calls) {
+  for (const call of rows) {
     const key = keyOf(call);
     const group = groups.get(key) ?? { key, calls: 0, promptTokens: 0, completionTokens: 0, reasoningTokens: 0, costUsd: 0 };
-    group.calls += 1;
+    group.calls += call.calls;
     group.promptTokens += call.promptTokens;
     group.completionTokens += call.completionTokens;
     group.reasoningTokens += call.reasoningTokens;

@@ -29,3 +29,41 @@ export async function getCall(db: Queryable, { sessionId, seq }: { sessionId: nu
     .limit(1);
   return row ?? null;
 }
+
+export interface CallUsageRow {
+  actor: string;
+  stage: string;
+  model: string | null;
+  calls: number;
+  promptTokens: number;
+  completionTokens: number;
+  reasoningTokens: number;
+  costUsd: number;
+}
+
+/** Tokens and cost of a session's model calls, per actor, stage and model. */
+export async function sumCallUsage(db: Queryable, sessionId: number): Promise<CallUsageRow[]> {
+  const rows = await db
+    .select({
+      actor: calls.actor,
+      stage: calls.stage,
+      model: calls.model,
+      calls: sql<number>`count(*)`,
+      promptTokens: sql<number>`coalesce(sum(${calls.promptTokens}), 0)`,
+      completionTokens: sql<number>`coalesce(sum(${calls.completionTokens}), 0)`,
+      reasoningTokens: sql<number>`coalesce(sum(${calls.reasoningTokens}), 0)`,
+      costUsd: sql<number>`coalesce(sum(${calls.costUsd}), 0)`,
+    })
+    .from(calls)
+    .where(and(eq(calls.sessionId, sessionId), eq(calls.kind, "llm")))
+    .groupBy(calls.actor, calls.stage, calls.model);
+  // Drivers may give sums as text.
+  return rows.map((row) => ({
+    ...row,
+    calls: Number(row.calls),
+    promptTokens: Number(row.promptTokens),
+    completionTokens: Number(row.completionTokens),
+    reasoningTokens: Number(row.reasoningTokens),
+    costUsd: Number(row.costUsd),
+  }));
+}
