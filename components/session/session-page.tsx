@@ -14,6 +14,9 @@ import { PlanView } from "./plan-view";
 import { SessionHeader } from "./session-header";
 import { StepTimeline } from "./step-timeline";
 import { StreamStatus } from "./stream-status";
+import { TraceProvider } from "./trace-context";
+import { UsageBreakdown } from "./usage-breakdown";
+import { useTraceNavigation } from "./use-trace-navigation";
 import { useSessionStream } from "./use-session-stream";
 
 /** Snapshot first (GET /api/sessions/:id), then the live stream from its lastSeq. */
@@ -47,19 +50,14 @@ function SessionContent({ view }: { view: SessionView }) {
   const stream = useSessionStream(sessionId, active);
   // What the page loaded with: older per-attempt extras are fetched from the event log on demand.
   const [loadedAtSeq] = useState(view.session.lastSeq);
-  const [expanded, setExpanded] = useState<ReadonlySet<number>>(() => new Set());
-  const toggle = useCallback((stepId: number) => {
-    setExpanded((current) => {
-      const next = new Set(current);
-      if (next.has(stepId)) next.delete(stepId);
-      else next.add(stepId);
-      return next;
-    });
-  }, []);
-  const select = useCallback((stepId: number) => {
-    setExpanded((current) => (current.has(stepId) ? current : new Set(current).add(stepId)));
-    document.getElementById(`step-${stepId}`)?.scrollIntoView({ behavior: "smooth", block: "start" });
-  }, []);
+  const { expanded, toggleStep: toggle, openStep, navigation } = useTraceNavigation(sessionId);
+  const select = useCallback(
+    (stepId: number) => {
+      openStep(stepId);
+      document.getElementById(`step-${stepId}`)?.scrollIntoView({ behavior: "smooth", block: "start" });
+    },
+    [openStep],
+  );
 
   const { plan, steps } = view;
   const scheduled = view.live.scheduled;
@@ -68,21 +66,24 @@ function SessionContent({ view }: { view: SessionView }) {
   const stepIds = useMemo(() => rows.map((row) => row.stepId), [rows]);
 
   return (
-    <div data-testid="session-page" data-session-id={sessionId} data-last-seq={view.session.lastSeq}>
-      <SessionHeader session={view.session} />
-      <StreamStatus active={active} stream={stream} errors={view.live.errors} />
-      <PlanView plan={view.plan} statuses={statuses} active={active} onSelectStep={select} />
-      <StepTimeline
-        sessionId={sessionId}
-        rows={rows}
-        expanded={expanded}
-        onToggle={toggle}
-        rim={view.session.rim}
-        liveExtras={view.live.extras}
-        sessionActive={active}
-        loadedAtSeq={loadedAtSeq}
-      />
-      <EventLog sessionId={sessionId} lastSeq={view.session.lastSeq} active={active} stepIds={stepIds} />
-    </div>
+    <TraceProvider value={navigation}>
+      <div data-testid="session-page" data-session-id={sessionId} data-last-seq={view.session.lastSeq}>
+        <SessionHeader session={view.session} />
+        <UsageBreakdown sessionId={sessionId} active={active} />
+        <StreamStatus active={active} stream={stream} errors={view.live.errors} />
+        <PlanView plan={view.plan} statuses={statuses} active={active} onSelectStep={select} />
+        <StepTimeline
+          sessionId={sessionId}
+          rows={rows}
+          expanded={expanded}
+          onToggle={toggle}
+          rim={view.session.rim}
+          liveExtras={view.live.extras}
+          sessionActive={active}
+          loadedAtSeq={loadedAtSeq}
+        />
+        <EventLog sessionId={sessionId} lastSeq={view.session.lastSeq} active={active} stepIds={stepIds} />
+      </div>
+    </TraceProvider>
   );
 }

@@ -16,6 +16,7 @@ import type { StepRow } from "@/lib/session-view/timeline";
 import type { ExtrasIndex, SessionView } from "@/lib/session-view/types";
 import { attemptKey } from "@/lib/session-view/types";
 import { AttemptCard } from "./attempt-card";
+import { useTrace } from "./trace-context";
 
 interface TimelineProps {
   sessionId: number;
@@ -163,7 +164,12 @@ function StepBody({
   extrasLoading: boolean;
   sessionActive: boolean;
 }) {
-  const [showEarlier, setShowEarlier] = useState(false);
+  const { target } = useTrace();
+  const latestAttempt = row.detail?.attemptDetails.at(-1)?.attempt ?? null;
+  // A permalink to an earlier attempt (or one of its calls) shows the earlier attempts.
+  const [showEarlier, setShowEarlier] = useState(
+    () => target?.stepId === row.stepId && target.attempt !== null && latestAttempt !== null && target.attempt < latestAttempt,
+  );
   const omitted = row.detail?.evaluationsOmitted === true;
   const full = useQuery({ ...stepDetailQuery(sessionId, row.stepId), enabled: omitted });
   const detail = useMemo(

@@ -54,7 +54,7 @@ describe.each(drivers)("call capture on $driver", ({ driver, skip }) => {
     expect(rows.map((row) => row.seq)).toEqual(callEvents.map((event) => event.seq));
     expect(rows.every((row) => row.captured)).toBe(true);
 
-    const list = await getSessionCalls(database.db, sessionId, { step: 1, attempt: 1 });
+    const list = await getSessionCalls(database.db, sessionId, { step: 1, attempt: 1, fields: "all" });
     const validation = list.calls.find((call) => call.stage === "validation");
     expect(validation).toMatchObject({ kind: "llm", role: "teacher", stepId: 1, attempt: 1, captured: true });
     const detail = await getSessionCall(database.db, sessionId, validation!.id);
@@ -79,8 +79,13 @@ describe.each(drivers)("call capture on $driver", ({ driver, skip }) => {
     expect(total).toBe(callEvents.filter((event) => event.type === "llm.call").length);
     expect(list.usage.byModel.reduce((sum, group) => sum + group.calls, 0)).toBe(total);
 
+    const usageOnly = await getSessionCalls(database.db, sessionId, { fields: "usage" });
+    expect(usageOnly).toEqual({ calls: [], usage: list.usage });
+    const everything = await getSessionCalls(database.db, sessionId, { fields: "all" });
+    expect(everything.calls.length).toBe(callEvents.length);
+    expect(list.calls.every((call) => call.stepId === 1 && call.attempt === 1)).toBe(true);
     await expect(getSessionCall(database.db, sessionId, 999_999)).rejects.toMatchObject({ code: "not_found" });
-    await expect(getSessionCalls(database.db, 999_999, {})).rejects.toMatchObject({ code: "not_found" });
+    await expect(getSessionCalls(database.db, 999_999, { fields: "all" })).rejects.toMatchObject({ code: "not_found" });
   });
 
   it.skipIf(skip)("keeps only timing, tokens and cost when capture_calls is false or ATLAS_CAPTURE_CALLS=0", async () => {

@@ -14,7 +14,7 @@ import { callRoleOf, CallCaptureSchema } from "@/lib/trajectory";
 
 export async function getSessionCalls(db: Queryable, sessionId: number, query: CallListQuery): Promise<CallList> {
   await requireSession(db, sessionId);
-  const rows = await listCalls(db, { sessionId, ...(query.step === undefined ? {} : { stepId: query.step }), ...(query.attempt === undefined ? {} : { attempt: query.attempt }) });
+  const rows = query.fields === "usage" ? [] : await listCalls(db, { sessionId, ...(query.step === undefined ? {} : { stepId: query.step }), ...(query.attempt === undefined ? {} : { attempt: query.attempt }) });
   const usage = await sumCallUsage(db, sessionId);
   return {
     calls: rows.map(summaryOf),

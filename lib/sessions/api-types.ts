@@ -122,6 +122,8 @@ export type EventLogPage = z.infer<typeof EventLogPageSchema>;
 export const CallListQuerySchema = z.object({
   step: optionalNumber.pipe(z.number().int().min(0).optional()),
   attempt: optionalNumber.pipe(z.number().int().min(1).optional()),
+  /** `usage`: only the session's usage breakdown, no call list. */
+  fields: z.enum(["all", "usage"]).default("all"),
 });
 export type CallListQuery = z.infer<typeof CallListQuerySchema>;
 
