@@ -13,9 +13,11 @@ export interface SessionFilters {
   minReward: string;
   maxReward: string;
   q: string;
+  /** "" (newest first) or "cost" (most expensive first). */
+  sort: "" | "cost";
 }
 
-export const EMPTY_FILTERS: SessionFilters = { status: [], config: "", from: "", to: "", minReward: "", maxReward: "", q: "" };
+export const EMPTY_FILTERS: SessionFilters = { status: [], config: "", from: "", to: "", minReward: "", maxReward: "", q: "", sort: "" };
 
 type Params = Pick<URLSearchParams, "get" | "getAll">;
 
@@ -29,6 +31,7 @@ export function filtersFromParams(params: Params): SessionFilters {
     minReward: params.get("minReward")?.trim() ?? "",
     maxReward: params.get("maxReward")?.trim() ?? "",
     q: params.get("q")?.trim() ?? "",
+    sort: params.get("sort")?.trim() === "cost" ? "cost" : "",
   };
 }
 
@@ -36,7 +39,7 @@ export function filtersFromParams(params: Params): SessionFilters {
 export function filtersToParams(filters: SessionFilters): URLSearchParams {
   const params = new URLSearchParams();
   for (const status of filters.status) params.append("status", status);
-  for (const key of ["config", "from", "to", "minReward", "maxReward", "q"] as const) {
+  for (const key of ["config", "from", "to", "minReward", "maxReward", "q", "sort"] as const) {
     const value = filters[key].trim();
     if (value) params.set(key, value);
   }
@@ -79,6 +82,7 @@ export function sessionsApiQuery(filters: SessionFilters, cursor: string | null,
     const value = filters[key].trim();
     if (value && !invalid.has(key)) params.set(key, value);
   }
+  if (filters.sort) params.set("sort", filters.sort);
   if (cursor) params.set("cursor", cursor);
   params.set("limit", String(limit));
   return params.toString();

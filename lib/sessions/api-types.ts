@@ -58,7 +58,9 @@ export const SessionListQuerySchema = z.object({
   minReward: optionalNumber.pipe(z.number().min(0).max(1).optional()),
   maxReward: optionalNumber.pipe(z.number().min(0).max(1).optional()),
   q: z.string().max(500).optional(),
-  /** Opaque keyset cursor from the previous page's `nextCursor`. */
+  /** `newest` (default): newest first; `cost`: most expensive first. */
+  sort: z.enum(["newest", "cost"]).default("newest"),
+  /** Opaque keyset cursor from the previous page's `nextCursor` (of the same `sort`). */
   cursor: z.string().optional(),
   limit: optionalNumber.pipe(z.number().int().min(1).max(200).default(50)),
 });

@@ -16,7 +16,7 @@ export async function listSessions(db: Queryable, query: SessionListQuery): Prom
   const last = page.at(-1);
   return {
     sessions: page.map(toSessionSummary),
-    nextCursor: rows.length > query.limit && last ? encodeSessionCursor(last.key) : null,
+    nextCursor: rows.length > query.limit && last ? encodeSessionCursor(last.key, query.sort) : null,
   };
 }
 
@@ -30,7 +30,8 @@ export function toListFilter(query: SessionListQuery): Omit<SessionListFilter, "
     minReward: query.minReward,
     maxReward: query.maxReward,
     taskContains: query.q?.trim() || undefined,
-    after: query.cursor === undefined || query.cursor === "" ? undefined : decodeSessionCursor(query.cursor),
+    order: query.sort,
+    after: query.cursor === undefined || query.cursor === "" ? undefined : decodeSessionCursor(query.cursor, query.sort),
   };
 }
 

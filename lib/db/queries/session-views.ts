@@ -34,15 +34,21 @@ export interface SessionListFilter {
   maxReward?: number;
   /** Case-insensitive substring of the task. */
   taskContains?: string;
-  /** Keyset position: rows strictly after this one in (created_at desc, id desc) order. */
+  /** `newest`: (created_at desc, id desc); `cost`: (cost_usd desc, id desc). */
+  order?: SessionOrder;
+  /** Keyset position: rows strictly after this one in the list order. */
   after?: SessionKey;
   limit: number;
 }
+
+export type SessionOrder = "newest" | "cost";
 
 /** A row's place in list order; `createdAt` is PostgreSQL's microsecond UTC text, exact for keyset paging. */
 export interface SessionKey {
   createdAt: string;
   id: number;
+  /** The row's cost, the key of the `cost` order. */
+  costUsd: number;
 }
 
 export type SessionListRow = SessionRow & { configVersion: number | null; key: SessionKey };
@@ -61,6 +67,7 @@ const listColumns = {
 
 // NULLS LAST as in the indexes (drizzle's `.desc()`); a bare DESC means NULLS FIRST and no index fits.
 const NEWEST_FIRST = [sql`${sessions.createdAt} desc nulls last`, sql`${sessions.id} desc nulls last`];
+const COSTLIEST_FIRST = [sql`${sessions.costUsd} desc`, sql`${sessions.id} desc`];
 
 export async function listSessionRows(db: Queryable, filter: SessionListFilter): Promise<SessionListRow[]> {
   return (await sessionListQuery(db, filter)).map(toListRow);
@@ -72,7 +79,7 @@ export function sessionListQuery(db: Queryable, filter: SessionListFilter) {
     .select(listColumns)
     .from(sessions)
     .where(and(...listConditions(filter)))
-    .orderBy(...NEWEST_FIRST)
+    .orderBy(...(filter.order === "cost" ? COSTLIEST_FIRST : NEWEST_FIRST))
     .limit(filter.limit);
 }
 
@@ -87,7 +94,9 @@ function listConditions(filter: SessionListFilter): SQL[] {
   if (filter.minReward !== undefined) conditions.push(gte(sessions.rewardScore, filter.minReward));
   if (filter.maxReward !== undefined) conditions.push(lte(sessions.rewardScore, filter.maxReward));
   if (filter.taskContains) conditions.push(ilike(sessions.task, `%${escapeLike(filter.taskContains)}%`));
-  if (filter.after) {
+  if (filter.after && filter.order === "cost") {
+    conditions.push(sql`(${sessions.costUsd}, ${sessions.id}) < (${filter.after.costUsd}::double precision, ${filter.after.id})`);
+  } else if (filter.after) {
     // Row comparison, so PostgreSQL turns it into an index bound on (created_at desc, id desc).
     conditions.push(sql`(${sessions.createdAt}, ${sessions.id}) < (${filter.after.createdAt}::timestamptz, ${filter.after.id})`);
   }
@@ -99,7 +108,7 @@ function escapeLike(text: string): string {
 }
 
 function toListRow(row: { session: SessionRow; configVersion: number | null; createdAtKey: string }): SessionListRow {
-  return { ...row.session, configVersion: row.configVersion, key: { createdAt: row.createdAtKey, id: row.session.id } };
+  return { ...row.session, configVersion: row.configVersion, key: { createdAt: row.createdAtKey, id: row.session.id, costUsd: row.session.costUsd } };
 }
 
 /** Sessions that are running or waiting to run, oldest first. */
