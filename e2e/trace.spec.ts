@@ -79,3 +79,38 @@ test("an attempt of the offline demo shows the agent's prompt and each call's pr
   await expect(page.getByTestId(`call-inspector-${validation.id}`)).toHaveCount(0);
   expect(errors).toEqual([]);
 });
+
+test("the waterfall draws the demo's two parallel steps overlapping, and a call's bar opens that call", async ({ page, request }) => {
+  const errors = collectPageErrors(page);
+  const sessionId = await startRun(request, "examples/demo_offline", `Plan a customer workshop ${unique()}`);
+  expect(await waitForStatus(request, sessionId, ["succeeded", "failed"])).toBe("succeeded");
+  await page.goto(`/sessions/${sessionId}`);
+
+  const waterfall = page.getByTestId("waterfall");
+  await expect(waterfall).toBeVisible();
+  const spanOf = async (testId: string) => {
+    const bar = page.getByTestId(testId);
+    return { start: Number(await bar.getAttribute("data-start-ms")), end: Number(await bar.getAttribute("data-end-ms")) };
+  };
+  const [first, second, third] = [await spanOf("waterfall-step-1"), await spanOf("waterfall-step-2"), await spanOf("waterfall-step-3")];
+  // Steps 1 and 2 are independent and run at the same time; step 3 waits for both.
+  expect(first.start < second.end && second.start < first.end, `steps 1 ${JSON.stringify(first)} and 2 ${JSON.stringify(second)} overlap`).toBe(true);
+  expect(third.start).toBeGreaterThanOrEqual(Math.max(first.end, second.end) - 1);
+  // Step 1 was retried: both attempts are drawn.
+  await expect(page.getByTestId("waterfall-attempt-1-1")).toBeVisible();
+  await expect(page.getByTestId("waterfall-attempt-1-2")).toBeVisible();
+  await expect(page.getByTestId("waterfall-slowest")).toContainText("slowest call");
+
+  // Opening step 2's row draws its calls; the judges' samples of one judge overlap each other.
+  await page.getByTestId("waterfall-step-2").getByRole("button").first().click();
+  const samples = page.getByTestId("waterfall-calls-2").locator('[data-stage="judge:process"]');
+  await expect(samples).toHaveCount(3);
+  const arbiterBar = page.getByTestId("waterfall-calls-2").locator('[data-stage="arbiter:process"]');
+  await expect(arbiterBar).toHaveCount(1);
+  const arbiterId = Number((await arbiterBar.getAttribute("data-testid"))!.replace("waterfall-call-", ""));
+  await arbiterBar.click();
+  await expect(page.getByTestId(`call-inspector-${arbiterId}`)).toBeVisible();
+  await expect(page.getByTestId(`call-${arbiterId}`)).toBeInViewport();
+  await expect(page).toHaveURL(new RegExp(`#step-2/attempt-1/call-${arbiterId}$`));
+  expect(errors).toEqual([]);
+});

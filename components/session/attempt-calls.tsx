@@ -79,7 +79,7 @@ function CallRow({ call }: { call: CallSummary }) {
   const open = openCalls.has(call.id);
   const where = { stepId: call.stepId ?? 0, attempt: call.attempt, callId: call.id };
   const elementId = traceElementId(where);
-  useScrollWhenTarget(elementId, open && target?.callId === call.id);
+  useScrollWhenTarget(elementId, target, open && target?.callId === call.id);
   return (
     <li id={elementId} data-testid={`call-${call.id}`} data-stage={call.stage} data-kind={call.kind} className="rounded border border-slate-200 bg-white px-2 py-1 text-xs">
       <div className="flex flex-wrap items-center gap-3">

@@ -36,7 +36,7 @@ export function AttemptCard({ step, attempt, previous, extras, extrasLoading, ri
   const panel = useMemo(() => buildJudgePanel(attempt, extras, rim), [attempt, extras, rim]);
   const { target } = useTrace();
   const anchor = traceElementId({ stepId: step.stepId, attempt: attempt.attempt, callId: null });
-  useScrollWhenTarget(anchor, target?.stepId === step.stepId && target.attempt === attempt.attempt && target.callId === null);
+  useScrollWhenTarget(anchor, target, target?.stepId === step.stepId && target.attempt === attempt.attempt && target.callId === null);
   return (
     <article id={anchor} data-testid={testId} data-outcome={attempt.outcome ?? "running"} className="rounded-md border border-slate-200 bg-white">
       <header className="flex flex-wrap items-center gap-2 border-b border-slate-100 px-3 py-2">

@@ -16,6 +16,7 @@ import { StepTimeline } from "./step-timeline";
 import { StreamStatus } from "./stream-status";
 import { TraceProvider } from "./trace-context";
 import { UsageBreakdown } from "./usage-breakdown";
+import { Waterfall } from "./waterfall";
 import { useTraceNavigation } from "./use-trace-navigation";
 import { useSessionStream } from "./use-session-stream";
 
@@ -72,6 +73,7 @@ function SessionContent({ view }: { view: SessionView }) {
         <UsageBreakdown sessionId={sessionId} active={active} />
         <StreamStatus active={active} stream={stream} errors={view.live.errors} />
         <PlanView plan={view.plan} statuses={statuses} active={active} onSelectStep={select} />
+        <Waterfall steps={steps} startedAt={view.session.startedAt} completedAt={view.session.completedAt} active={active} />
         <StepTimeline
           sessionId={sessionId}
           rows={rows}

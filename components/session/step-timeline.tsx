@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { memo, useMemo, useState } from "react";
+import { memo, useEffect, useMemo, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { Elapsed } from "@/components/ui/elapsed";
@@ -167,9 +167,11 @@ function StepBody({
   const { target } = useTrace();
   const latestAttempt = row.detail?.attemptDetails.at(-1)?.attempt ?? null;
   // A permalink to an earlier attempt (or one of its calls) shows the earlier attempts.
-  const [showEarlier, setShowEarlier] = useState(
-    () => target?.stepId === row.stepId && target.attempt !== null && latestAttempt !== null && target.attempt < latestAttempt,
-  );
+  const namesEarlier = target?.stepId === row.stepId && target.attempt !== null && latestAttempt !== null && target.attempt < latestAttempt;
+  const [showEarlier, setShowEarlier] = useState(namesEarlier);
+  useEffect(() => {
+    if (namesEarlier) setShowEarlier(true);
+  }, [namesEarlier, target]);
   const omitted = row.detail?.evaluationsOmitted === true;
   const full = useQuery({ ...stepDetailQuery(sessionId, row.stepId), enabled: omitted });
   const detail = useMemo(

@@ -9,6 +9,8 @@ export interface TraceNavigation {
   target: TraceTarget | null;
   openCalls: ReadonlySet<number>;
   toggleCall: (call: { id: number; stepId: number | null; attempt: number | null }) => void;
+  /** Opens the step, attempt or call a target names and scrolls to it. */
+  goTo: (target: TraceTarget) => void;
 }
 
 const TraceContext = createContext<TraceNavigation | null>(null);
@@ -21,12 +23,12 @@ export function useTrace(): TraceNavigation {
   return value;
 }
 
-/** Scrolls the element into view once, when it is what the permalink names. */
-export function useScrollWhenTarget(elementId: string, isTarget: boolean): void {
-  const done = useRef(false);
+/** Scrolls the element into view once it is drawn, when it is what the permalink (or a followed link) names. */
+export function useScrollWhenTarget(elementId: string, target: TraceTarget | null, isTarget: boolean): void {
+  const done = useRef<TraceTarget | null>(null);
   useEffect(() => {
-    if (!isTarget || done.current) return;
-    done.current = true;
+    if (!isTarget || done.current === target) return;
+    done.current = target;
     document.getElementById(elementId)?.scrollIntoView({ block: "start" });
-  }, [elementId, isTarget]);
+  }, [elementId, target, isTarget]);
 }

@@ -15,6 +15,15 @@ export function useTraceNavigation(sessionId: number) {
   const [target, setTarget] = useState<TraceTarget | null>(null);
   const [restored, setRestored] = useState(false);
 
+  /** Opens what a target names (a followed link, a waterfall bar) and scrolls to it once it is drawn. */
+  const goTo = useCallback((named: TraceTarget) => {
+    setExpanded((current) => (current.has(named.stepId) ? current : new Set(current).add(named.stepId)));
+    if (named.callId !== null) setOpenCalls((current) => (current.has(named.callId!) ? current : new Set(current).add(named.callId!)));
+    setTarget({ ...named });
+    pointUrlAt(named);
+    requestAnimationFrame(() => document.getElementById(traceElementId(named))?.scrollIntoView({ block: "start" }));
+  }, []);
+
   // After mount only: storage and the fragment exist in the browser, and the first render must match the server's.
   useEffect(() => {
     const stored = parseOpenState(window.sessionStorage.getItem(openStateKey(sessionId)));
@@ -30,15 +39,11 @@ export function useTraceNavigation(sessionId: number) {
     if (named && named.attempt === null) requestAnimationFrame(() => document.getElementById(traceElementId(named))?.scrollIntoView({ block: "start" }));
     const followed = () => {
       const named = parseTraceHash(window.location.hash);
-      if (!named) return;
-      setExpanded((current) => new Set(current).add(named.stepId));
-      if (named.callId !== null) setOpenCalls((current) => new Set(current).add(named.callId!));
-      setTarget(named);
-      document.getElementById(traceElementId(named))?.scrollIntoView({ block: "start" });
+      if (named) goTo(named);
     };
     window.addEventListener("hashchange", followed);
     return () => window.removeEventListener("hashchange", followed);
-  }, [sessionId]);
+  }, [sessionId, goTo]);
 
   useEffect(() => {
     if (!restored) return;
@@ -73,7 +78,10 @@ export function useTraceNavigation(sessionId: number) {
     });
   }, []);
 
-  const navigation = useMemo<TraceNavigation>(() => ({ sessionId, target, openCalls, toggleCall }), [sessionId, target, openCalls, toggleCall]);
+  const navigation = useMemo<TraceNavigation>(
+    () => ({ sessionId, target, openCalls, toggleCall, goTo }),
+    [sessionId, target, openCalls, toggleCall, goTo],
+  );
   return { expanded, toggleStep, openStep, navigation };
 }
 

@@ -80,9 +80,10 @@ describe.each(drivers)("call capture on $driver", ({ driver, skip }) => {
     expect(list.usage.byModel.reduce((sum, group) => sum + group.calls, 0)).toBe(total);
 
     const usageOnly = await getSessionCalls(database.db, sessionId, { fields: "usage" });
-    expect(usageOnly).toEqual({ calls: [], usage: list.usage });
+    expect(usageOnly).toEqual({ calls: [], slowest: list.slowest, usage: list.usage });
     const everything = await getSessionCalls(database.db, sessionId, { fields: "all" });
     expect(everything.calls.length).toBe(callEvents.length);
+    expect(list.slowest!.latencyMs).toBe(Math.max(...everything.calls.map((call) => call.latencyMs)));
     expect(list.calls.every((call) => call.stepId === 1 && call.attempt === 1)).toBe(true);
     await expect(getSessionCall(database.db, sessionId, 999_999)).rejects.toMatchObject({ code: "not_found" });
     await expect(getSessionCalls(database.db, 999_999, { fields: "all" })).rejects.toMatchObject({ code: "not_found" });

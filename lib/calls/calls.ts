@@ -4,7 +4,7 @@
  * session snapshot never carries prompts.
  */
 import "server-only";
-import { getCall, listCalls, sumCallUsage, type CallListRow, type CallUsageRow } from "@/lib/db/queries/calls";
+import { getCall, listCalls, slowestCall, sumCallUsage, type CallListRow, type CallUsageRow } from "@/lib/db/queries/calls";
 import { getSessionById } from "@/lib/db/queries/sessions";
 import type { CallRow } from "@/lib/db/schema";
 import type { Queryable } from "@/lib/db/types";
@@ -16,8 +16,10 @@ export async function getSessionCalls(db: Queryable, sessionId: number, query: C
   await requireSession(db, sessionId);
   const rows = query.fields === "usage" ? [] : await listCalls(db, { sessionId, ...(query.step === undefined ? {} : { stepId: query.step }), ...(query.attempt === undefined ? {} : { attempt: query.attempt }) });
   const usage = await sumCallUsage(db, sessionId);
+  const slowest = await slowestCall(db, sessionId);
   return {
     calls: rows.map(summaryOf),
+    slowest: slowest ? summaryOf(slowest) : null,
     usage: { byRole: groupUsage(usage, (row) => callRoleOf(row)), byModel: groupUsage(usage, (row) => row.model ?? "unknown") },
   };
 }

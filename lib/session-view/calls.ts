@@ -24,11 +24,11 @@ export function attemptCallsQuery(sessionId: number, stepId: number, attempt: nu
   });
 }
 
-/** Every call of the session (the waterfall, the usage breakdown). */
-export function sessionCallsQuery(sessionId: number, active: boolean) {
+/** A step's calls (a waterfall row opened); polled while the step runs. */
+export function stepCallsQuery(sessionId: number, stepId: number, active: boolean) {
   return queryOptions({
-    queryKey: [...callKeys.list(sessionId, "all"), active ? "running" : "ended"] as const,
-    queryFn: () => fetchJson<CallList>(`/api/sessions/${sessionId}/calls`),
+    queryKey: [...callKeys.list(sessionId, `${stepId}`), active ? "running" : "ended"] as const,
+    queryFn: () => fetchJson<CallList>(`/api/sessions/${sessionId}/calls?step=${stepId}`),
     staleTime: active ? 0 : Number.POSITIVE_INFINITY,
     refetchInterval: active ? LIVE_REFRESH_MS : false,
   });

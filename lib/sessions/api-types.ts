@@ -170,6 +170,8 @@ export type UsageGroup = z.infer<typeof UsageGroupSchema>;
 
 export const CallListSchema = z.object({
   calls: z.array(CallSummarySchema),
+  /** The session's slowest call (model or agent). */
+  slowest: CallSummarySchema.nullable(),
   /** Model calls of the whole session by role (student, teacher, judges, arbiter) and by model. */
   usage: z.object({ byRole: z.array(UsageGroupSchema), byModel: z.array(UsageGroupSchema) }),
 });

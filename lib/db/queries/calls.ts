@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
 import { calls, type CallRow } from "../schema";
 import type { Queryable } from "../types";
 
@@ -19,6 +19,18 @@ export async function listCalls(
     .from(calls)
     .where(and(...where))
     .orderBy(asc(calls.seq));
+}
+
+/** The session's slowest call, without its capture. */
+export async function slowestCall(db: Queryable, sessionId: number): Promise<CallListRow | null> {
+  const { capture: _capture, ...columns } = getTableColumns(calls);
+  const [row] = await db
+    .select({ ...columns, captured: sql<boolean>`${calls.capture} is not null` })
+    .from(calls)
+    .where(eq(calls.sessionId, sessionId))
+    .orderBy(desc(calls.latencyMs), asc(calls.seq))
+    .limit(1);
+  return row ?? null;
 }
 
 export async function getCall(db: Queryable, { sessionId, seq }: { sessionId: number; seq: number }): Promise<CallRow | null> {
