@@ -21,4 +21,5 @@ CREATE TABLE "calls" (
 );
 --> statement-breakpoint
 ALTER TABLE "calls" ADD CONSTRAINT "calls_session_id_sessions_id_fk" FOREIGN KEY ("session_id") REFERENCES "public"."sessions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "calls_session_step_idx" ON "calls" USING btree ("session_id","step_id","attempt");
+CREATE INDEX "calls_session_step_idx" ON "calls" USING btree ("session_id","step_id","attempt");--> statement-breakpoint
+CREATE INDEX "calls_finished_idx" ON "calls" USING btree ("finished_at");

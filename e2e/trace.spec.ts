@@ -101,7 +101,7 @@ test("the waterfall draws the demo's two parallel steps overlapping, and a call'
   await expect(page.getByTestId("waterfall-attempt-1-2")).toBeVisible();
   await expect(page.getByTestId("waterfall-slowest")).toContainText("slowest call");
 
-  // Opening step 2's row draws its calls; the judges' samples of one judge overlap each other.
+  // Opening step 2's row draws its calls: each judge's three samples and the arbiter's call.
   await page.getByTestId("waterfall-step-2").getByRole("button").first().click();
   const samples = page.getByTestId("waterfall-calls-2").locator('[data-stage="judge:process"]');
   await expect(samples).toHaveCount(3);

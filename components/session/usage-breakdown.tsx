@@ -18,7 +18,7 @@ export function UsageBreakdown({ sessionId, active }: { sessionId: number; activ
   );
 }
 
-function UsageTable({ title, groups, testId }: { title: string; groups: UsageGroup[]; testId: string }) {
+export function UsageTable({ title, groups, testId }: { title: string; groups: UsageGroup[]; testId: string }) {
   return (
     <table data-testid={testId} className="w-full">
       <caption className="mb-1 text-left font-semibold tracking-wide text-slate-500 uppercase">{title}</caption>

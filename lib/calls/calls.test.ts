@@ -16,7 +16,7 @@ import { availableDrivers, createTestDatabase, type TestDatabase } from "@/lib/d
 import { exportFilters } from "@/lib/export/filters";
 import { importLines } from "@/lib/export/import";
 import { exportLines } from "@/lib/export/stream";
-import { getSessionCall, getSessionCalls } from "./calls";
+import { getSessionCall, getSessionCalls, usageByRoleSince } from "./calls";
 
 const DEMO_CONFIG = path.resolve(import.meta.dirname, "../../configs/examples/demo_offline.yaml");
 const drivers = (await availableDrivers()).filter((entry) => entry.driver !== "neon");
@@ -74,7 +74,7 @@ describe.each(drivers)("call capture on $driver", ({ driver, skip }) => {
 
     // Judges and the arbiter are told apart; the roles' costs add up to the session's.
     const roles = list.usage.byRole.map((group) => group.key);
-    expect(roles).toEqual(expect.arrayContaining(["teacher", "judges"]));
+    expect(roles).toEqual(expect.arrayContaining(["teacher", "judges", "arbiter"]));
     const total = list.usage.byRole.reduce((sum, group) => sum + group.calls, 0);
     expect(total).toBe(callEvents.filter((event) => event.type === "llm.call").length);
     expect(list.usage.byModel.reduce((sum, group) => sum + group.calls, 0)).toBe(total);
@@ -85,6 +85,11 @@ describe.each(drivers)("call capture on $driver", ({ driver, skip }) => {
     expect(everything.calls.length).toBe(callEvents.length);
     expect(list.slowest!.latencyMs).toBe(Math.max(...everything.calls.map((call) => call.latencyMs)));
     expect(list.calls.every((call) => call.stepId === 1 && call.attempt === 1)).toBe(true);
+    // The overview's breakdown over every session: each model call counted once, the arbiter apart from the judges.
+    const overall = await usageByRoleSince(database.db, new Date(0));
+    expect(overall.find((group) => group.key === "arbiter")?.calls).toBe(list.usage.byRole.find((group) => group.key === "arbiter")?.calls);
+    expect(overall.reduce((sum, group) => sum + group.calls, 0)).toBe(total);
+    expect(await usageByRoleSince(database.db, new Date(Date.now() + 86_400_000))).toEqual([]);
     await expect(getSessionCall(database.db, sessionId, 999_999)).rejects.toMatchObject({ code: "not_found" });
     await expect(getSessionCalls(database.db, 999_999, { fields: "all" })).rejects.toMatchObject({ code: "not_found" });
   });

@@ -4,7 +4,7 @@
  * session snapshot never carries prompts.
  */
 import "server-only";
-import { getCall, listCalls, slowestCall, sumCallUsage, type CallListRow, type CallUsageRow } from "@/lib/db/queries/calls";
+import { getCall, listCalls, slowestCall, sumCallUsage, sumUsageSince, type CallListRow, type CallUsageRow } from "@/lib/db/queries/calls";
 import { getSessionById } from "@/lib/db/queries/sessions";
 import type { CallRow } from "@/lib/db/schema";
 import type { Queryable } from "@/lib/db/types";
@@ -30,6 +30,15 @@ export async function getSessionCall(db: Queryable, sessionId: number, callId: n
   if (!row) throw new AtlasError("not_found", `call ${callId} of session ${sessionId} not found`);
   const parsed = CallCaptureSchema.safeParse(row.capture);
   return { ...summaryOf({ ...row, captured: row.capture !== null }), capture: parsed.success ? parsed.data : null };
+}
+
+/** Every session's model calls since `since`, by role (the overview page). */
+export async function usageByRoleSince(db: Queryable, since: Date): Promise<UsageGroup[]> {
+  const rows = await sumUsageSince(db, since);
+  return groupUsage(
+    rows.map((row) => ({ ...row, stage: row.arbiter ? "arbiter:" : "", model: null })),
+    (row) => callRoleOf(row),
+  );
 }
 
 async function requireSession(db: Queryable, sessionId: number): Promise<void> {

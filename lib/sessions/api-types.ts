@@ -72,6 +72,17 @@ export const SessionListResponseSchema = z.object({
 });
 export type SessionListResponse = z.infer<typeof SessionListResponseSchema>;
 
+/** Tokens and cost of a group of model calls (a role or a model). */
+export const UsageGroupSchema = z.object({
+  key: z.string(),
+  calls: z.number().int(),
+  promptTokens: z.number().int(),
+  completionTokens: z.number().int(),
+  reasoningTokens: z.number().int(),
+  costUsd: z.number(),
+});
+export type UsageGroup = z.infer<typeof UsageGroupSchema>;
+
 export const OverviewSchema = z.object({
   recent: z.array(SessionSummarySchema),
   running: z.array(SessionSummarySchema),
@@ -79,6 +90,8 @@ export const OverviewSchema = z.object({
   series: z.array(
     z.object({ day: z.string(), sessions: z.number().int(), meanReward: z.number().nullable(), costUsd: z.number() }),
   ),
+  /** Model calls of the last 30 days by role (student, teacher, judges, arbiter). */
+  usageByRole: z.array(UsageGroupSchema),
   totals: z.object({
     sessions: z.number().int(),
     running: z.number().int(),
@@ -157,16 +170,6 @@ export type CallSummary = z.infer<typeof CallSummarySchema>;
 export const CallDetailSchema = CallSummarySchema.extend({ capture: CallCaptureSchema.nullable() });
 export type CallDetail = z.infer<typeof CallDetailSchema>;
 
-/** Tokens and cost of a group of model calls (a role or a model). */
-export const UsageGroupSchema = z.object({
-  key: z.string(),
-  calls: z.number().int(),
-  promptTokens: z.number().int(),
-  completionTokens: z.number().int(),
-  reasoningTokens: z.number().int(),
-  costUsd: z.number(),
-});
-export type UsageGroup = z.infer<typeof UsageGroupSchema>;
 
 export const CallListSchema = z.object({
   calls: z.array(CallSummarySchema),

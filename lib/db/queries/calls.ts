@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, desc, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gte, sql, type SQL } from "drizzle-orm";
 import { calls, type CallRow } from "../schema";
 import type { Queryable } from "../types";
 
@@ -72,6 +72,43 @@ export async function sumCallUsage(db: Queryable, sessionId: number): Promise<Ca
   // Drivers may give sums as text.
   return rows.map((row) => ({
     ...row,
+    calls: Number(row.calls),
+    promptTokens: Number(row.promptTokens),
+    completionTokens: Number(row.completionTokens),
+    reasoningTokens: Number(row.reasoningTokens),
+    costUsd: Number(row.costUsd),
+  }));
+}
+
+export interface RoleUsageRow {
+  actor: string;
+  arbiter: boolean;
+  calls: number;
+  promptTokens: number;
+  completionTokens: number;
+  reasoningTokens: number;
+  costUsd: number;
+}
+
+/** Tokens and cost of every session's model calls that ended since `since`, per actor (arbiter calls apart). */
+export async function sumUsageSince(db: Queryable, since: Date): Promise<RoleUsageRow[]> {
+  const arbiter = sql<boolean>`(${calls.stage} like 'arbiter:%')`;
+  const rows = await db
+    .select({
+      actor: calls.actor,
+      arbiter,
+      calls: sql<number>`count(*)`,
+      promptTokens: sql<number>`coalesce(sum(${calls.promptTokens}), 0)`,
+      completionTokens: sql<number>`coalesce(sum(${calls.completionTokens}), 0)`,
+      reasoningTokens: sql<number>`coalesce(sum(${calls.reasoningTokens}), 0)`,
+      costUsd: sql<number>`coalesce(sum(${calls.costUsd}), 0)`,
+    })
+    .from(calls)
+    .where(and(eq(calls.kind, "llm"), gte(calls.finishedAt, since)))
+    .groupBy(calls.actor, arbiter);
+  return rows.map((row) => ({
+    ...row,
+    arbiter: row.arbiter === true || String(row.arbiter) === "true" || String(row.arbiter) === "t",
     calls: Number(row.calls),
     promptTokens: Number(row.promptTokens),
     completionTokens: Number(row.completionTokens),
