@@ -176,7 +176,7 @@ async function measure(base: string, session: Seeded, browser: Browser): Promise
     await page.locator('[data-testid="step-1"] > button').click();
     await page.locator('[data-testid="judge-panel-1-2"]').waitFor({ timeout: 30_000 });
     result.stepOpened.push((await page.evaluate(() => performance.now())) - openedAt);
-    const call = page.locator('[data-testid="calls-1-2"] [data-testid="call-toggle"]').first();
+    const call = page.locator('[data-testid="calls-1-2"] [data-kind="agent"] [data-testid="call-toggle"]').first();
     await call.waitFor({ timeout: 30_000 });
     const callAt = await page.evaluate(() => performance.now());
     await call.click();

@@ -9,7 +9,7 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { TextBlock } from "@/components/ui/text-block";
 import { buildJudgePanel } from "@/lib/session-view/judging";
 import { diffLines } from "@/lib/session-view/line-diff";
-import { displayOutput } from "@/lib/session-view/output-text";
+import { displayOutput, readableFields } from "@/lib/session-view/output-text";
 import { traceElementId } from "@/lib/session-view/permalink";
 import type { AttemptDetail, AttemptExtras, SessionView, StepDetail, ToolCallView } from "@/lib/session-view/types";
 import { AttemptAgentInput, AttemptCallList } from "./attempt-calls";
@@ -117,9 +117,42 @@ export function AttemptCard({ step, attempt, previous, extras, extrasLoading, ri
   );
 }
 
+/** JSON outputs read as labelled texts (real line breaks); the indented JSON is one click away. */
 function OutputText({ text }: { text: string }) {
   const shown = useMemo(() => displayOutput(text), [text]);
-  return <TextBlock text={shown.text} mono={shown.json} testId="attempt-output" className="rounded bg-slate-50 p-2" />;
+  const fields = useMemo(() => readableFields(text), [text]);
+  const [raw, setRaw] = useState(false);
+  if (!fields || raw) {
+    return (
+      <div>
+        <TextBlock text={shown.text} mono={shown.json} testId="attempt-output" className="rounded bg-slate-50 p-2" />
+        {fields ? <RawToggle raw onToggle={() => setRaw(false)} /> : null}
+      </div>
+    );
+  }
+  return (
+    <div>
+      <dl data-testid="attempt-output" className="space-y-1 rounded bg-slate-50 p-2">
+        {fields.map((field, index) => (
+          <div key={index}>
+            {field.path ? <dt className="font-mono text-[11px] text-slate-500">{field.path}</dt> : null}
+            <dd>
+              <TextBlock text={field.text} />
+            </dd>
+          </div>
+        ))}
+      </dl>
+      <RawToggle raw={false} onToggle={() => setRaw(true)} />
+    </div>
+  );
+}
+
+function RawToggle({ raw, onToggle }: { raw: boolean; onToggle: () => void }) {
+  return (
+    <button type="button" data-testid="output-raw-toggle" onClick={onToggle} className="mt-1 text-xs font-medium text-blue-700 hover:underline">
+      {raw ? "Show as text" : "Show the JSON"}
+    </button>
+  );
 }
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
