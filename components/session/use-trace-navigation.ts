@@ -53,8 +53,11 @@ export function useTraceNavigation(sessionId: number) {
   const toggleStep = useCallback((stepId: number) => {
     setExpanded((current) => {
       const next = new Set(current);
-      if (next.has(stepId)) next.delete(stepId);
-      else {
+      if (next.has(stepId)) {
+        next.delete(stepId);
+        // A closed step is no longer what the URL points at (a reload would open it again).
+        if (parseTraceHash(window.location.hash)?.stepId === stepId) clearUrlTarget();
+      } else {
         next.add(stepId);
         pointUrlAt({ stepId, attempt: null, callId: null });
       }
@@ -69,8 +72,11 @@ export function useTraceNavigation(sessionId: number) {
   const toggleCall = useCallback<TraceNavigation["toggleCall"]>((call) => {
     setOpenCalls((current) => {
       const next = new Set(current);
-      if (next.has(call.id)) next.delete(call.id);
-      else {
+      if (next.has(call.id)) {
+        next.delete(call.id);
+        const named = parseTraceHash(window.location.hash);
+        if (named?.callId === call.id) pointUrlAt({ ...named, callId: null });
+      } else {
         next.add(call.id);
         if (call.stepId !== null && call.attempt !== null) pointUrlAt({ stepId: call.stepId, attempt: call.attempt, callId: call.id });
       }
@@ -88,4 +94,8 @@ export function useTraceNavigation(sessionId: number) {
 /** Replaces the fragment without scrolling or a history entry: the URL is a permalink to what was opened last. */
 function pointUrlAt(target: TraceTarget): void {
   window.history.replaceState(window.history.state, "", `${window.location.pathname}${window.location.search}${traceHash(target)}`);
+}
+
+function clearUrlTarget(): void {
+  window.history.replaceState(window.history.state, "", `${window.location.pathname}${window.location.search}`);
 }
