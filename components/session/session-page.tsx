@@ -14,10 +14,9 @@ import { PlanView } from "./plan-view";
 import { SessionHeader } from "./session-header";
 import { StepTimeline } from "./step-timeline";
 import { StreamStatus } from "./stream-status";
-import { TraceProvider } from "./trace-context";
 import { UsageBreakdown } from "./usage-breakdown";
 import { Waterfall } from "./waterfall";
-import { useTraceNavigation } from "./use-trace-navigation";
+import { TraceNavigationProvider, useExpandedSteps } from "./use-trace-navigation";
 import { useSessionStream } from "./use-session-stream";
 
 /** Snapshot first (GET /api/sessions/:id), then the live stream from its lastSeq. */
@@ -51,7 +50,7 @@ function SessionContent({ view }: { view: SessionView }) {
   const stream = useSessionStream(sessionId, active);
   // What the page loaded with: older per-attempt extras are fetched from the event log on demand.
   const [loadedAtSeq] = useState(view.session.lastSeq);
-  const { expanded, toggleStep: toggle, openStep, navigation } = useTraceNavigation(sessionId);
+  const { expanded, toggleStep: toggle, openStep } = useExpandedSteps(sessionId);
   const select = useCallback(
     (stepId: number) => {
       openStep(stepId);
@@ -67,7 +66,7 @@ function SessionContent({ view }: { view: SessionView }) {
   const stepIds = useMemo(() => rows.map((row) => row.stepId), [rows]);
 
   return (
-    <TraceProvider value={navigation}>
+    <TraceNavigationProvider sessionId={sessionId} openStep={openStep}>
       <div data-testid="session-page" data-session-id={sessionId} data-last-seq={view.session.lastSeq}>
         <SessionHeader session={view.session} />
         <UsageBreakdown sessionId={sessionId} active={active} />
@@ -86,6 +85,6 @@ function SessionContent({ view }: { view: SessionView }) {
         />
         <EventLog sessionId={sessionId} lastSeq={view.session.lastSeq} active={active} stepIds={stepIds} />
       </div>
-    </TraceProvider>
+    </TraceNavigationProvider>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseOpenState, parseTraceHash, traceElementId, traceHash } from "./permalink";
+import { openStateKey, parseOpenIds, parseTraceHash, traceElementId, traceHash } from "./permalink";
 
 describe("session permalinks", () => {
   it("round-trips a step, an attempt and a call", () => {
@@ -18,9 +18,12 @@ describe("session permalinks", () => {
     for (const hash of ["", "#", "#events", "#step-x", "#step-2/call-4", "#step-2/attempt-1/call-"]) expect(parseTraceHash(hash)).toBeNull();
   });
 
-  it("reads stored open state defensively", () => {
-    expect(parseOpenState(null)).toEqual({ steps: [], calls: [] });
-    expect(parseOpenState("not json")).toEqual({ steps: [], calls: [] });
-    expect(parseOpenState('{"steps":[1,"2",3.5,4],"calls":[7]}')).toEqual({ steps: [1, 4], calls: [7] });
+  it("reads stored open state defensively, per session and part", () => {
+    expect(parseOpenIds(null)).toEqual([]);
+    expect(parseOpenIds("not json")).toEqual([]);
+    expect(parseOpenIds('{"steps":[1]}')).toEqual([]);
+    expect(parseOpenIds('[1,"2",3.5,-1,4]')).toEqual([1, 4]);
+    expect(openStateKey(7, "calls")).not.toBe(openStateKey(7, "steps"));
+    expect(openStateKey(7, "calls")).not.toBe(openStateKey(8, "calls"));
   });
 });

@@ -28,23 +28,18 @@ export function traceElementId(target: TraceTarget): string {
   return traceHash(target).slice(1);
 }
 
-/** What a session page has open, kept per session across reloads. */
-export interface OpenState {
-  steps: number[];
-  calls: number[];
+/** Where a session page keeps what it has open (the expanded steps, the opened calls) across reloads. */
+export function openStateKey(sessionId: number, part: "steps" | "calls"): string {
+  return `atlas:session:${sessionId}:open-${part}`;
 }
 
-export function openStateKey(sessionId: number): string {
-  return `atlas:session:${sessionId}:open`;
-}
-
-export function parseOpenState(text: string | null): OpenState {
-  if (!text) return { steps: [], calls: [] };
+/** A stored list of ids, read defensively: anything else is an empty list. */
+export function parseOpenIds(text: string | null): number[] {
+  if (!text) return [];
   try {
-    const value = JSON.parse(text) as Partial<OpenState>;
-    const ids = (list: unknown) => (Array.isArray(list) ? list.filter((id): id is number => Number.isInteger(id) && id >= 0) : []);
-    return { steps: ids(value.steps), calls: ids(value.calls) };
+    const value = JSON.parse(text) as unknown;
+    return Array.isArray(value) ? value.filter((id): id is number => Number.isInteger(id) && id >= 0) : [];
   } catch {
-    return { steps: [], calls: [] };
+    return [];
   }
 }
