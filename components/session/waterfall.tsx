@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { memo, useMemo, useState } from "react";
+import { memo, useCallback, useMemo, useState } from "react";
 import { Card } from "@/components/ui/card";
 import { formatDuration } from "@/components/ui/format";
 import { useNow } from "@/components/ui/use-now";
@@ -34,13 +34,17 @@ export function Waterfall({
   const usage = useQuery(sessionUsageQuery(useTrace().sessionId, active));
   const slowest = usage.data?.slowest ?? null;
   const [open, setOpen] = useState<ReadonlySet<number>>(() => new Set());
-  const toggle = (stepId: number) =>
-    setOpen((current) => {
-      const next = new Set(current);
-      if (next.has(stepId)) next.delete(stepId);
-      else next.add(stepId);
-      return next;
-    });
+  // Stable, so the memoised rows skip re-rendering when only an opened call changes.
+  const toggle = useCallback(
+    (stepId: number) =>
+      setOpen((current) => {
+        const next = new Set(current);
+        if (next.has(stepId)) next.delete(stepId);
+        else next.add(stepId);
+        return next;
+      }),
+    [],
+  );
   if (layout.steps.length === 0) return null;
   return (
     <Card title={<WaterfallTitle total={layout.total} slowest={slowest} />} className="mb-6">
