@@ -6,8 +6,9 @@
  * would have projected), starts `atlas serve` on it, and measures for each session:
  *   - server time of the page HTML (GET /sessions/:id), of the snapshot the page loads
  *     (GET /api/sessions/:id?evaluations=omit, whole body) and of one opened step (GET …/steps/1);
- *   - in Chromium: first contentful paint, the time until every step row of the timeline is rendered,
- *     and the time from opening step 1 to its judge panel on screen;
+ *   - in Chromium: first contentful paint, the time until every step row of the timeline and every row
+ *     of the waterfall is rendered, the time from opening step 1 to its judge panel on screen, and from
+ *     opening one of its calls to the call's prompt and reply on screen;
  *   - for API users, the full snapshot (GET /api/sessions/:id with every evaluation), without a target.
  * Prints medians, the big ÷ small ratios (target < 3×) and the absolute times (target < 2 s).
  *
@@ -59,6 +60,7 @@ interface Measured {
   full: number[];
   fullBytes: number;
   stepOpened: number[];
+  callOpened: number[];
   fcp: number[];
   stepsRendered: number[];
   /** When the page asked for the snapshot (after the JS loaded and hydrated). */
@@ -129,6 +131,7 @@ async function measure(base: string, session: Seeded, browser: Browser): Promise
     full: [],
     fullBytes: 0,
     stepOpened: [],
+    callOpened: [],
     fcp: [],
     stepsRendered: [],
     snapshotRequested: [],
@@ -148,7 +151,9 @@ async function measure(base: string, session: Seeded, browser: Browser): Promise
     const page = await context.newPage();
     await page.goto(pageUrl);
     await page.waitForFunction(
-      (steps) => document.querySelectorAll('[data-testid="step-list"] > li').length >= steps,
+      (steps) =>
+        document.querySelectorAll('[data-testid="step-list"] > li').length >= steps &&
+        document.querySelectorAll('[data-testid="waterfall"] > li').length >= steps,
       session.steps,
       { timeout: 60_000, polling: "raf" },
     );
@@ -171,6 +176,12 @@ async function measure(base: string, session: Seeded, browser: Browser): Promise
     await page.locator('[data-testid="step-1"] > button').click();
     await page.locator('[data-testid="judge-panel-1-2"]').waitFor({ timeout: 30_000 });
     result.stepOpened.push((await page.evaluate(() => performance.now())) - openedAt);
+    const call = page.locator('[data-testid="calls-1-2"] [data-kind="agent"] [data-testid="call-toggle"]').first();
+    await call.waitFor({ timeout: 30_000 });
+    const callAt = await page.evaluate(() => performance.now());
+    await call.click();
+    await page.locator('[data-testid^="call-inspector-"] [data-testid="call-reply"]').first().waitFor({ timeout: 30_000 });
+    result.callOpened.push((await page.evaluate(() => performance.now())) - callAt);
     await context.close();
   }
   return result;
@@ -194,8 +205,9 @@ function report(sessions: Seeded[], results: Map<string, Measured>) {
     ["page snapshot (omit)", a.api, b.api],
     ["GET …/steps/1", a.step, b.step],
     ["first contentful paint", a.fcp, b.fcp],
-    ["step list rendered", a.stepsRendered, b.stepsRendered],
+    ["steps + waterfall drawn", a.stepsRendered, b.stepsRendered],
     ["open step 1 → judges", a.stepOpened, b.stepOpened],
+    ["open a call → its reply", a.callOpened, b.callOpened],
   ];
   const breakdown: [string, number[], number[]][] = [
     ["  snapshot requested at", a.snapshotRequested, b.snapshotRequested],

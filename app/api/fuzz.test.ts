@@ -84,6 +84,7 @@ function pathOf(pattern: string, pick: <T>(items: readonly T[]) => T, chance: ()
   return pattern
     .replace(":id", chance() < 0.3 ? String(sessionId) : pick(PARAM_VALUES))
     .replace(":stepId", pick(PARAM_VALUES))
+    .replace(":callId", pick(PARAM_VALUES))
     .replace("*name", chance() < 0.5 ? pick(PARAM_VALUES) : `${pick(PARAM_VALUES)}/${pick(PARAM_VALUES)}`);
 }
 

@@ -125,7 +125,7 @@ describe("request guards on every route", () => {
     const { db } = await getDatabase();
     const { sessionId } = await seedSession(db, { task: "Read me", createdAt: new Date("2025-10-03T00:00:00Z") });
     const reads = ROUTE_POLICIES.filter((entry) => entry.methods.GET).map((entry) =>
-      entry.pattern.replace(":id", String(sessionId)).replace(":stepId", "1").replace("*name", "examples/demo_offline"),
+      entry.pattern.replace(":id", String(sessionId)).replace(":stepId", "1").replace(":callId", "1").replace("*name", "examples/demo_offline"),
     );
     expect(reads).toContain(`/api/sessions/${sessionId}/events`);
     for (const path of [...reads, "/", "/sessions", `/sessions/${sessionId}`]) {

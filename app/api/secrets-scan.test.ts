@@ -2,9 +2,15 @@
  * Planted secrets (an API key and a `${VAR}` header value) must appear nowhere: not in the database,
  * an event, an export, a log line, or what the pages show (the API answers they render). The HTTP agent
  * echoes every header it receives into its answers, and one LLM server quotes the request's
- * Authorization header in its error, so both ways back from a call are exercised.
+ * Authorization header in its error, so both ways back from a call are exercised. A module agent and a
+ * Python agent put the API key from their environment into their answers, and an `openai` agent sends
+ * it to its model: each adapter type's calls are captured, and no capture may hold either secret.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDatabase, getDatabase } from "@/lib/db/client";
@@ -21,6 +27,10 @@ process.env.ATLAS_DATA_DIR = "memory://";
 process.env.ATLAS_NO_SIGNAL_HANDLERS = "1";
 process.env.ATLAS_PLANTED_KEY = API_KEY;
 process.env.ATLAS_PLANTED_HEADER = HEADER_SECRET;
+const AGENT_DIR = mkdtempSync(path.join(os.tmpdir(), "atlas-leaky-agents-"));
+const EXAMPLE_AGENTS = path.resolve(import.meta.dirname, "../../configs/examples/agents");
+process.env.ATLAS_AGENT_PATHS = AGENT_DIR;
+delete process.env.ATLAS_CAPTURE_CALLS;
 delete process.env.DATABASE_URL;
 delete process.env.ATLAS_DB_DRIVER;
 delete process.env.ATLAS_TOKEN;
@@ -71,6 +81,59 @@ function quotingLlm(): Server {
 }
 const quote = (headers: IncomingHttpHeaders) => `authorization=${headers.authorization} x-team=${headers["x-team"]}`;
 
+/** The example agents, each adding the key it finds in its environment to every step answer. */
+function writeLeakyAgents(): void {
+  writeFileSync(
+    path.join(AGENT_DIR, "leaky_agent.mjs"),
+    [
+      `import demo from ${JSON.stringify(pathToFileURL(path.join(EXAMPLE_AGENTS, "demo_agent.mjs")).href)};`,
+      "export default async function leaky(prompt, metadata) {",
+      "  const reply = await demo(prompt, metadata);",
+      '  if (metadata?.mode !== "execution") return reply;',
+      "  try { return JSON.stringify({ ...JSON.parse(reply), leak: process.env.ATLAS_PLANTED_KEY }); } catch { return `${reply} ${process.env.ATLAS_PLANTED_KEY}`; }",
+      "}",
+      "",
+    ].join("\n"),
+  );
+  writeFileSync(
+    path.join(AGENT_DIR, "leaky_agent.py"),
+    [
+      "import json, os, sys",
+      `sys.path.insert(0, ${JSON.stringify(EXAMPLE_AGENTS)})`,
+      "from python_agent import run_agent as example",
+      "",
+      "def run_agent(prompt, metadata=None):",
+      "    reply = example(prompt, metadata)",
+      "    if (metadata or {}).get('mode') != 'execution':",
+      "        return reply",
+      "    answer = json.loads(reply)",
+      "    answer['leak'] = os.environ.get('ATLAS_PLANTED_KEY')",
+      "    return json.dumps(answer)",
+      "",
+    ].join("\n"),
+  );
+}
+
+/** The scripted config with another agent block. */
+function withAgent(llmUrl: string, agent: string[]): string {
+  return scriptedConfigYaml(llmUrl, { keyEnv: "ATLAS_PLANTED_KEY" }).replace(/^agent:\n(?:  .*\n)+?(?=teacher:)/m, ["agent:", ...agent, ""].join("\n"));
+}
+
+function moduleAgentYaml(llmUrl: string): string {
+  return withAgent(llmUrl, ["  type: module", "  name: leaky-module", "  system_prompt: You answer.", `  module: ${path.join(AGENT_DIR, "leaky_agent.mjs")}`]);
+}
+
+function pythonAgentYaml(llmUrl: string): string {
+  return withAgent(llmUrl, [
+    "  type: python",
+    "  name: leaky-python",
+    "  system_prompt: You answer.",
+    "  import_path: leaky_agent",
+    "  attribute: run_agent",
+    `  working_directory: ${AGENT_DIR}`,
+  ]);
+}
+
 function configYaml(llmUrl: string, agentUrl: string, teacherUrl = llmUrl): string {
   const yaml = scriptedConfigYaml(llmUrl, { keyEnv: "ATLAS_PLANTED_KEY" }).replace(
     /^agent:\n(?:  .*\n)+?(?=teacher:)/m,
@@ -107,6 +170,7 @@ beforeAll(async () => {
     }) as typeof stream.write;
     restoreLogs.push(() => (stream.write = original));
   }
+  writeLeakyAgents();
   app = await createAppHarness();
   llm = await startScriptedLlm({ rules: demoRules() });
   agent = echoingAgent(llm.url);
@@ -120,6 +184,7 @@ afterAll(async () => {
   await new Promise((resolve) => agent?.close(resolve));
   await new Promise((resolve) => echoingLlm?.close(resolve));
   restoreLogs.forEach((restore) => restore());
+  rmSync(AGENT_DIR, { recursive: true, force: true });
 });
 
 async function runToEnd(yaml: string): Promise<{ sessionId: number; stream: string }> {
@@ -138,6 +203,12 @@ describe("secrets are never stored, logged or shown", () => {
     const quotingUrl = await listen(echoingLlm);
     const echoed = await runToEnd(configYaml(llm.url, agentUrl));
     const failed = await runToEnd(configYaml(llm.url, agentUrl, quotingUrl));
+    const byModule = await runToEnd(moduleAgentYaml(llm.url));
+    const byPython = await runToEnd(pythonAgentYaml(llm.url));
+    const byOpenai = await runToEnd(scriptedConfigYaml(llm.url, { keyEnv: "ATLAS_PLANTED_KEY" }));
+    const runs = [echoed, failed, byModule, byPython, byOpenai];
+    // The module and Python agents really leaked the key, and it was replaced before storage.
+    for (const leaky of [byModule, byPython]) expect(leaky.stream).toContain("[redacted ATLAS_PLANTED_KEY]");
     // The secrets really went out, and really came back.
     expect(echoed.stream).toContain("[redacted ATLAS_PLANTED_HEADER]");
     expect(failed.stream).toContain("event: session.failed");
@@ -145,21 +216,32 @@ describe("secrets are never stored, logged or shown", () => {
     expect(llm.requests.some((request) => JSON.stringify(request).includes(API_KEY))).toBe(true);
 
     const { db } = await getDatabase();
-    const places: Record<string, string> = { "database dump": await databaseDump(db), "SSE streams": echoed.stream + failed.stream };
+    const places: Record<string, string> = { "database dump": await databaseDump(db), "SSE streams": runs.map((run) => run.stream).join("") };
     const lines: string[] = [];
     for await (const chunk of exportChunks(db, ExportFiltersSchema.parse({}))) lines.push(chunk);
     places.export = lines.join("");
     for (const format of ["steps", "pairs"]) {
       places[`export ?format=${format}`] = await (await app.fetch(new Request(`${ORIGIN}/api/export?format=${format}`, { headers: HOST }))).text();
     }
-    for (const { sessionId } of [echoed, failed]) {
-      for (const path of [`/api/sessions/${sessionId}`, `/api/sessions/${sessionId}?evaluations=include`, `/api/sessions/${sessionId}/event-log?limit=500`, `/api/sessions/${sessionId}/steps/1`, `/api/sessions/${sessionId}/export`]) {
+    let capturedCalls = 0;
+    for (const { sessionId } of runs) {
+      const list = (await (await app.fetch(new Request(`${ORIGIN}/api/sessions/${sessionId}/calls`, { headers: HOST }))).json()) as {
+        calls: { id: number; kind: string; captured: boolean }[];
+      };
+      expect(new Set(list.calls.map((call) => call.kind)), `call kinds of session ${sessionId}`).toEqual(new Set(["llm", "agent"]));
+      for (const call of list.calls) {
+        const detail = await (await app.fetch(new Request(`${ORIGIN}/api/sessions/${sessionId}/calls/${call.id}`, { headers: HOST }))).text();
+        places[`/api/sessions/${sessionId}/calls/${call.id}`] = detail;
+        if (call.captured) capturedCalls += 1;
+      }
+      for (const path of [`/api/sessions/${sessionId}/calls`, `/api/sessions/${sessionId}`, `/api/sessions/${sessionId}?evaluations=include`, `/api/sessions/${sessionId}/event-log?limit=500`, `/api/sessions/${sessionId}/steps/1`, `/api/sessions/${sessionId}/export`]) {
         places[path] = await (await app.fetch(new Request(`${ORIGIN}${path}`, { headers: HOST }))).text();
       }
     }
     for (const path of ["/api/sessions", "/api/overview", "/api/configs", "/api/configs/inline?version=1"]) {
       places[path] = await (await app.fetch(new Request(`${ORIGIN}${path}`, { headers: HOST }))).text();
     }
+    expect(capturedCalls).toBeGreaterThan(runs.length * 5);
     places.logs = logged.join("\n");
     expect(places["database dump"]).toContain("[redacted ATLAS_PLANTED_HEADER]");
     for (const [place, text] of Object.entries(places)) {

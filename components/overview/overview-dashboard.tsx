@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { SessionsTable } from "@/components/sessions/sessions-table";
+import { UsageTable } from "@/components/session/usage-breakdown";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ErrorNotice } from "@/components/ui/error-notice";
@@ -87,6 +88,11 @@ export function OverviewDashboard() {
           )}
         </Card>
       </div>
+      {query.data.usageByRole.length > 0 ? (
+        <Card title="Tokens and cost by role (last 30 days)">
+          <UsageTable title="Model calls of every session" groups={query.data.usageByRole} testId="overview-usage-by-role" />
+        </Card>
+      ) : null}
       <Card title="Recent sessions">
         <SessionsTable sessions={recent} testId="recent-sessions" />
         <p className="mt-3 text-sm">

@@ -9,9 +9,12 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { TextBlock } from "@/components/ui/text-block";
 import { buildJudgePanel } from "@/lib/session-view/judging";
 import { diffLines } from "@/lib/session-view/line-diff";
-import { displayOutput } from "@/lib/session-view/output-text";
+import { displayOutput, readableFields } from "@/lib/session-view/output-text";
+import { traceElementId } from "@/lib/session-view/permalink";
 import type { AttemptDetail, AttemptExtras, SessionView, StepDetail, ToolCallView } from "@/lib/session-view/types";
+import { AttemptAgentInput, AttemptCallList } from "./attempt-calls";
 import { JudgePanel } from "./judge-panel";
+import { useScrollWhenTarget, useTrace } from "./trace-context";
 
 export interface AttemptCardProps {
   step: StepDetail;
@@ -31,8 +34,11 @@ export function AttemptCard({ step, attempt, previous, extras, extrasLoading, ri
   const next = step.guidance.filter((note) => note.forAttempt === attempt.attempt + 1);
   const validation = attempt.evaluation?.validation as { valid?: unknown; guidance?: unknown; error?: unknown } | undefined;
   const panel = useMemo(() => buildJudgePanel(attempt, extras, rim), [attempt, extras, rim]);
+  const { target } = useTrace();
+  const anchor = traceElementId({ stepId: step.stepId, attempt: attempt.attempt, callId: null });
+  useScrollWhenTarget(anchor, target, target?.stepId === step.stepId && target.attempt === attempt.attempt && target.callId === null);
   return (
-    <article data-testid={testId} data-outcome={attempt.outcome ?? "running"} className="rounded-md border border-slate-200 bg-white">
+    <article id={anchor} data-testid={testId} data-outcome={attempt.outcome ?? "running"} className="rounded-md border border-slate-200 bg-white">
       <header className="flex flex-wrap items-center gap-2 border-b border-slate-100 px-3 py-2">
         <h4 className="text-sm font-semibold">Attempt {attempt.attempt}</h4>
         {running ? (
@@ -67,6 +73,7 @@ export function AttemptCard({ step, attempt, previous, extras, extrasLoading, ri
             ))}
           </div>
         ) : null}
+        <AttemptAgentInput stepId={step.stepId} attempt={attempt.attempt} running={running} />
         <Section title="Output">
           {attempt.output === null ? (
             <p className="text-sm text-slate-500">{running ? "Waiting for the agent…" : "No output recorded."}</p>
@@ -102,6 +109,7 @@ export function AttemptCard({ step, attempt, previous, extras, extrasLoading, ri
           </Section>
         ) : null}
         <JudgePanel panel={panel} testId={`judge-panel-${step.stepId}-${attempt.attempt}`} />
+        <AttemptCallList stepId={step.stepId} attempt={attempt.attempt} running={running} />
         {attempt.timingsMs ? <Timings timings={attempt.timingsMs} /> : null}
         {previous && !running ? <AttemptDiff previous={previous} current={attempt} /> : null}
       </div>
@@ -109,9 +117,42 @@ export function AttemptCard({ step, attempt, previous, extras, extrasLoading, ri
   );
 }
 
+/** JSON outputs read as labelled texts (real line breaks); the indented JSON is one click away. */
 function OutputText({ text }: { text: string }) {
   const shown = useMemo(() => displayOutput(text), [text]);
-  return <TextBlock text={shown.text} mono={shown.json} testId="attempt-output" className="rounded bg-slate-50 p-2" />;
+  const fields = useMemo(() => readableFields(text), [text]);
+  const [raw, setRaw] = useState(false);
+  if (!fields || raw) {
+    return (
+      <div>
+        <TextBlock text={shown.text} mono={shown.json} testId="attempt-output" className="rounded bg-slate-50 p-2" />
+        {fields ? <RawToggle raw onToggle={() => setRaw(false)} /> : null}
+      </div>
+    );
+  }
+  return (
+    <div>
+      <dl data-testid="attempt-output" className="space-y-1 rounded bg-slate-50 p-2">
+        {fields.map((field, index) => (
+          <div key={index}>
+            {field.path ? <dt className="font-mono text-[11px] text-slate-500">{field.path}</dt> : null}
+            <dd>
+              <TextBlock text={field.text} />
+            </dd>
+          </div>
+        ))}
+      </dl>
+      <RawToggle raw={false} onToggle={() => setRaw(true)} />
+    </div>
+  );
+}
+
+function RawToggle({ raw, onToggle }: { raw: boolean; onToggle: () => void }) {
+  return (
+    <button type="button" data-testid="output-raw-toggle" onClick={onToggle} className="mt-1 text-xs font-medium text-blue-700 hover:underline">
+      {raw ? "Show as text" : "Show the JSON"}
+    </button>
+  );
 }
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {

@@ -15,6 +15,9 @@ import { PlanView } from "./plan-view";
 import { SessionHeader } from "./session-header";
 import { StepTimeline } from "./step-timeline";
 import { StreamStatus } from "./stream-status";
+import { UsageBreakdown } from "./usage-breakdown";
+import { Waterfall } from "./waterfall";
+import { TraceNavigationProvider, useExpandedSteps } from "./use-trace-navigation";
 import { useSessionStream } from "./use-session-stream";
 
 /** Snapshot first (GET /api/sessions/:id), then the live stream from its lastSeq. */
@@ -48,24 +51,14 @@ function SessionContent({ view }: { view: SessionView }) {
   const stream = useSessionStream(sessionId, active);
   // What the page loaded with: older per-attempt extras are fetched from the event log on demand.
   const [loadedAtSeq] = useState(view.session.lastSeq);
-  const [expanded, setExpanded] = useState<ReadonlySet<number>>(() => new Set());
-  const toggle = useCallback((stepId: number) => {
-    setExpanded((current) => {
-      const next = new Set(current);
-      if (next.has(stepId)) next.delete(stepId);
-      else next.add(stepId);
-      return next;
-    });
-  }, []);
-  const select = useCallback((stepId: number) => {
-    setExpanded((current) => (current.has(stepId) ? current : new Set(current).add(stepId)));
-    document.getElementById(`step-${stepId}`)?.scrollIntoView({ behavior: "smooth", block: "start" });
-  }, []);
-  // `#step-N` (links from the review queue) opens that step.
-  useEffect(() => {
-    const stepId = Number(/^#step-(\d+)$/.exec(window.location.hash)?.[1]);
-    if (Number.isInteger(stepId) && stepId > 0) select(stepId);
-  }, [select]);
+  const { expanded, toggleStep: toggle, openStep } = useExpandedSteps(sessionId);
+  const select = useCallback(
+    (stepId: number) => {
+      openStep(stepId);
+      document.getElementById(`step-${stepId}`)?.scrollIntoView({ behavior: "smooth", block: "start" });
+    },
+    [openStep],
+  );
 
   const { plan, steps } = view;
   const scheduled = view.live.scheduled;
@@ -76,22 +69,26 @@ function SessionContent({ view }: { view: SessionView }) {
   const stepIds = useMemo(() => rows.map((row) => row.stepId), [rows]);
 
   return (
-    <div data-testid="session-page" data-session-id={sessionId} data-last-seq={view.session.lastSeq}>
-      <SessionHeader session={view.session} progress={progress} />
-      <StreamStatus active={active} stream={stream} errors={view.live.errors} />
-      {active ? null : <ReviewPanel sessionId={sessionId} configName={view.session.configName} />}
-      <PlanView plan={view.plan} statuses={statuses} active={active} onSelectStep={select} />
-      <StepTimeline
-        sessionId={sessionId}
-        rows={rows}
-        expanded={expanded}
-        onToggle={toggle}
-        rim={view.session.rim}
-        liveExtras={view.live.extras}
-        sessionActive={active}
-        loadedAtSeq={loadedAtSeq}
-      />
-      <EventLog sessionId={sessionId} lastSeq={view.session.lastSeq} active={active} stepIds={stepIds} />
-    </div>
+    <TraceNavigationProvider sessionId={sessionId} openStep={openStep}>
+      <div data-testid="session-page" data-session-id={sessionId} data-last-seq={view.session.lastSeq}>
+        <SessionHeader session={view.session} progress={progress} />
+        <UsageBreakdown sessionId={sessionId} active={active} />
+        <StreamStatus active={active} stream={stream} errors={view.live.errors} />
+        {active ? null : <ReviewPanel sessionId={sessionId} configName={view.session.configName} />}
+        <PlanView plan={view.plan} statuses={statuses} active={active} onSelectStep={select} />
+        <Waterfall steps={steps} startedAt={view.session.startedAt} completedAt={view.session.completedAt} active={active} />
+        <StepTimeline
+          sessionId={sessionId}
+          rows={rows}
+          expanded={expanded}
+          onToggle={toggle}
+          rim={view.session.rim}
+          liveExtras={view.live.extras}
+          sessionActive={active}
+          loadedAtSeq={loadedAtSeq}
+        />
+        <EventLog sessionId={sessionId} lastSeq={view.session.lastSeq} active={active} stepIds={stepIds} />
+      </div>
+    </TraceNavigationProvider>
   );
 }

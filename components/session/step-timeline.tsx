@@ -3,7 +3,7 @@
 import { JudgementVersions } from "@/components/review/judgement-versions";
 import { LabelForm } from "@/components/review/label-form";
 import { useQuery } from "@tanstack/react-query";
-import { memo, useMemo, useState } from "react";
+import { memo, useEffect, useMemo, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { Elapsed } from "@/components/ui/elapsed";
@@ -18,6 +18,7 @@ import type { StepRow } from "@/lib/session-view/timeline";
 import type { ExtrasIndex, SessionView } from "@/lib/session-view/types";
 import { attemptKey } from "@/lib/session-view/types";
 import { AttemptCard } from "./attempt-card";
+import { useTrace } from "./trace-context";
 
 interface TimelineProps {
   sessionId: number;
@@ -165,7 +166,14 @@ function StepBody({
   extrasLoading: boolean;
   sessionActive: boolean;
 }) {
-  const [showEarlier, setShowEarlier] = useState(false);
+  const { target } = useTrace();
+  const latestAttempt = row.detail?.attemptDetails.at(-1)?.attempt ?? null;
+  // A permalink to an earlier attempt (or one of its calls) shows the earlier attempts.
+  const namesEarlier = target?.stepId === row.stepId && target.attempt !== null && latestAttempt !== null && target.attempt < latestAttempt;
+  const [showEarlier, setShowEarlier] = useState(namesEarlier);
+  useEffect(() => {
+    if (namesEarlier) setShowEarlier(true);
+  }, [namesEarlier, target]);
   const omitted = row.detail?.evaluationsOmitted === true;
   const full = useQuery({ ...stepDetailQuery(sessionId, row.stepId), enabled: omitted });
   const detail = useMemo(

@@ -3,7 +3,7 @@
 import { REVIEW_STATUSES, type ReviewStatus } from "@/lib/review/api-types";
 import type { FormEvent } from "react";
 import { SESSION_STATUSES, type SessionStatus } from "@/lib/trajectory";
-import { filterProblems, hasFilters, type SessionFilters } from "@/lib/session-view/list-filters";
+import { EMPTY_FILTERS, filterProblems, hasFilters, type SessionFilters } from "@/lib/session-view/list-filters";
 
 /**
  * The filter form. Its fields start from the URL (the form is re-keyed when the URL changes) and a
@@ -59,7 +59,7 @@ export function SessionFiltersForm({
           </label>
         ))}
       </fieldset>
-      <div className="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
+      <div className="mt-3 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-7">
         <Field label="Search task" problem={problemOf("q")} className="col-span-2">
           <input name="q" type="search" defaultValue={filters.q} placeholder="words in the task" className={INPUT} data-testid="filter-q" />
         </Field>
@@ -77,6 +77,18 @@ export function SessionFiltersForm({
         <Field label="To" problem={problemOf("to")}>
           <input name="to" type="date" defaultValue={filters.to.slice(0, 10)} className={INPUT} data-testid="filter-to" />
         </Field>
+        <Field label="Sort">
+          <select
+            name="sort"
+            defaultValue={filters.sort}
+            className={INPUT}
+            data-testid="filter-sort"
+            onChange={(event) => event.currentTarget.form?.requestSubmit()}
+          >
+            <option value="">newest first</option>
+            <option value="cost">most expensive first</option>
+          </select>
+        </Field>
         <Field label="Reward (min–max)" problem={problemOf("minReward") ?? problemOf("maxReward")}>
           <div className="flex gap-1">
             <input name="minReward" inputMode="decimal" defaultValue={filters.minReward} placeholder="0" className={INPUT} aria-label="Minimum reward" data-testid="filter-min-reward" />
@@ -92,7 +104,7 @@ export function SessionFiltersForm({
           <button
             type="button"
             className="rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50"
-            onClick={() => onApply({ status: [], config: "", from: "", to: "", minReward: "", maxReward: "", q: "" })}
+            onClick={() => onApply(EMPTY_FILTERS)}
           >
             Clear filters
           </button>
@@ -125,5 +137,6 @@ function readForm(data: FormData): SessionFilters {
     maxReward: text("maxReward"),
     q: text("q"),
     review: data.getAll("review").map(String) as ReviewStatus[],
+    sort: text("sort") === "cost" ? "cost" : "",
   };
 }

@@ -12,6 +12,7 @@ import { AtlasError, formatIssue } from "@/lib/errors";
 import { requireTask, runSession } from "@/lib/runtime/run-session";
 import type { RunResult } from "@/lib/runtime/types";
 import type { TrajectoryEvent } from "@/lib/trajectory";
+import { capturerFor, configSecrets } from "./call-capture";
 import { configuredCollaborators } from "./collaborators";
 import { afterStoredSession } from "@/lib/review/after-session";
 import { readEnv } from "@/lib/server/env";
@@ -49,10 +50,13 @@ export interface RunTaskOptions {
 export async function runTask(options: RunTaskOptions): Promise<RunResult> {
   const task = requireTask(options.task);
   const resolved = await resolveTaskConfig(options);
+  const env = options.env ?? process.env;
   // Read before the run, so a malformed webhook URL stops it before anything is recorded.
-  const webhookUrl = readEnv("ATLAS_ALERT_WEBHOOK_URL", options.env ?? process.env);
+  const webhookUrl = readEnv("ATLAS_ALERT_WEBHOOK_URL", env);
   const target = options.store ?? "process-database";
   const store = await sessionStoreFor(target);
+  const secrets = configSecrets(resolved.config, env);
+  const captureCalls = capturerFor(resolved.config, env, secrets);
   const result = await runSession({
     task,
     config: resolved.config,
@@ -69,6 +73,8 @@ export async function runTask(options: RunTaskOptions): Promise<RunResult> {
     ...(options.sessionId === undefined ? {} : { sessionId: options.sessionId }),
     configName: options.configName ?? resolved.configName,
     configHash: options.configHash ?? null,
+    secrets,
+    ...(captureCalls ? { captureCalls } : {}),
   });
   const database = await databaseOf(target);
   if (database && result.sessionId !== null) {

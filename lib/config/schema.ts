@@ -230,6 +230,12 @@ export const AtlasConfigSchema = z
     rim: RIMConfigSchema,
     storage: StorageConfigSchema.nullable().default(null),
     runtime_safety: RuntimeSafetySchema.nullable().default(null),
+    capture_calls: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Atlas extension: store every model and agent call's request and reply (secrets redacted, at most 64 KiB each, a cut is marked); false keeps only their timing, tokens and cost.",
+      ),
     prompt_rewrite: z
       .null({ error: PROMPT_REWRITE_UNSUPPORTED_MESSAGE })
       .default(null)

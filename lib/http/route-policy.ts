@@ -48,6 +48,8 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { pattern: "/api/rejudge", methods: { POST: { body: "json", limitBytes: CONFIG_BODY_LIMIT } } },
   { pattern: "/api/rejudge/:id", methods: { GET: read } },
   { pattern: "/api/sessions/:id/judgements", methods: { GET: read } },
+  { pattern: "/api/sessions/:id/calls", methods: { GET: read } },
+  { pattern: "/api/sessions/:id/calls/:callId", methods: { GET: read } },
   { pattern: "/api/export", methods: { GET: read } },
   { pattern: "/api/export/count", methods: { GET: read } },
   { pattern: "/api/import", methods: { POST: { body: "ndjson", limitBytes: IMPORT_BODY_LIMIT } } },

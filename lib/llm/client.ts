@@ -5,7 +5,7 @@
 import OpenAI, { AzureOpenAI } from "openai";
 import type { LLMParameters } from "@/lib/config";
 import { type Environment, headerTemplateVariables, resolveHeaderTemplates } from "@/lib/config/env-refs";
-import { redactText, secretsOf, withRedaction } from "@/lib/config/secret-redaction";
+import { redactText, redactValue, secretsOf, withRedaction } from "@/lib/config/secret-redaction";
 import { AtlasError } from "@/lib/errors";
 import { readEnv } from "@/lib/server/env";
 import { endpointGate, type EndpointGate } from "./endpoint-gate";
@@ -22,7 +22,7 @@ import {
   type TryFailure,
 } from "./retry";
 import { BUILTIN_DEMO_API_BASE, missingEndpointHint, resolveRoute, type LlmRoute } from "./route";
-import type { LlmCallRecord, LlmCallRecorder, LlmClient, LlmReply, LlmRequest, LlmUsage } from "./types";
+import type { LlmCallRecord, LlmCallRecorder, LlmClient, LlmExchange, LlmReply, LlmRequest, LlmUsage } from "./types";
 import { cachedPromptTokensOf, extractReasoning, fromWireToolCalls, usageOf } from "./wire";
 
 export { BUILTIN_DEMO_API_BASE };
@@ -68,7 +68,14 @@ export function createLlmClient(params: LLMParameters, options: LlmClientOptions
   // The key and header values are sent with every call; what comes back must not carry them on.
   const secrets = secretsOf([params.api_key_env, ...headerTemplateVariables(params.additional_headers ?? {})], env);
   const recorder = options.recorder;
-  const redactingRecorder = recorder && ((record: LlmCallRecord) => recorder({ ...record, error: record.error === null ? null : redactText(record.error, secrets) }));
+  const redactingRecorder =
+    recorder &&
+    ((record: LlmCallRecord) =>
+      recorder({
+        ...record,
+        error: record.error === null ? null : redactText(record.error, secrets),
+        exchange: redactValue(record.exchange, secrets),
+      }));
 
   async function complete(request: LlmRequest): Promise<LlmReply> {
     return withRedaction(secrets, () => completeOnce(request));
@@ -88,7 +95,8 @@ export function createLlmClient(params: LLMParameters, options: LlmClientOptions
     let tries = 0;
     let lastFailure: TryFailure | null = null;
 
-    const record = (usage: LlmUsage, costUsd: number, error: string | null) =>
+    const sentRequest = requestRecordOf(body);
+    const record = (usage: LlmUsage, costUsd: number, error: string | null, reply: LlmExchange["reply"] = null) =>
       redactingRecorder?.({
         actor: request.actor,
         stage: request.stage,
@@ -100,6 +108,7 @@ export function createLlmClient(params: LLMParameters, options: LlmClientOptions
         costUsd,
         tries,
         error,
+        exchange: { request: sentRequest, reply },
       });
 
     while (tries < maxTries) {
@@ -131,7 +140,7 @@ export function createLlmClient(params: LLMParameters, options: LlmClientOptions
       }
       if (outcome.kind === "ok") {
         const reply = toReply(outcome.completion, { model: params.model, route, prices, tries, latencyMs: elapsedSince(started) });
-        record(reply.usage, reply.costUsd, null);
+        record(reply.usage, reply.costUsd, null, replyRecordOf(outcome.completion, reply));
         return reply;
       }
       lastFailure = outcome.failure;
@@ -262,6 +271,21 @@ function toReply(completion: WireCompletion, context: ReplyContext): LlmReply {
     costUsd,
     latencyMs: context.latencyMs,
     tries: context.tries,
+  };
+}
+
+function requestRecordOf(body: WireParams): LlmExchange["request"] {
+  const { messages, tools, ...parameters } = body;
+  return { messages, ...(tools === undefined ? {} : { tools }), parameters };
+}
+
+function replyRecordOf(completion: WireCompletion, reply: LlmReply): NonNullable<LlmExchange["reply"]> {
+  return {
+    content: reply.content,
+    tool_calls: reply.toolCalls,
+    reasoning: reply.reasoning,
+    finish_reason: completion.choices[0]?.finish_reason ?? null,
+    model: reply.model,
   };
 }
 

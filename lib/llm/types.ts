@@ -77,6 +77,15 @@ export interface LlmCallRecord extends LlmUsage {
   costUsd: number;
   tries: number;
   error: string | null;
+  /** The wire request and reply of the call's last try (null reply: none came), secrets redacted. */
+  exchange: LlmExchange;
+}
+
+export interface LlmExchange {
+  /** `messages` and `tools` as sent, and every other body field as `parameters`. */
+  request: Record<string, unknown>;
+  /** `content`, `tool_calls`, `reasoning`, `finish_reason`; null when the call got no reply. */
+  reply: Record<string, unknown> | null;
 }
 
 export type LlmCallRecorder = (record: LlmCallRecord) => void;

@@ -12,8 +12,9 @@
  * letting the queue grow, and a crash loses at most the write in flight and whatever was emitted after
  * the last outside call began. `flush()` waits for everything.
  */
+import { redactValue, type Secret } from "@/lib/config/secret-redaction";
 import { AtlasError, errorMessage } from "@/lib/errors";
-import { isTerminalEvent, TrajectoryEventSchema, type EventInput, type TrajectoryEvent } from "@/lib/trajectory";
+import { isTerminalEvent, TrajectoryEventSchema, withoutCapture, type EventInput, type TrajectoryEvent } from "@/lib/trajectory";
 
 /** Stores events in order; resolves once all of them are durable. */
 export type EventSink = (events: readonly TrajectoryEvent[]) => Promise<void>;
@@ -26,6 +27,8 @@ export interface EventRecorderOptions {
   sink?: EventSink | null;
   listeners?: EventListener[];
   now?: () => Date;
+  /** Values no event may carry (an agent that echoes a header, a model that quotes its key): replaced before validation. */
+  secrets?: readonly Secret[];
 }
 
 interface QueuedEvent {
@@ -40,6 +43,7 @@ export class EventRecorder {
   private readonly sink: EventSink | null;
   private readonly listeners: EventListener[];
   private readonly now: () => Date;
+  private readonly secrets: readonly Secret[];
   private queue: QueuedEvent[] = [];
   private writing = false;
   private handOffWaiters: { resolve(): void; reject(error: Error): void }[] = [];
@@ -55,6 +59,7 @@ export class EventRecorder {
     this.sink = options.sink ?? null;
     this.listeners = [...(options.listeners ?? [])];
     this.now = options.now ?? (() => new Date());
+    this.secrets = options.secrets ?? [];
   }
 
   /** The `seq` of the last event accepted (written or queued). */
@@ -166,7 +171,7 @@ export class EventRecorder {
     if (this.ended) {
       throw new AtlasError("internal", `session ${this.sessionId} has already ended; ${input.type} event dropped`);
     }
-    const candidate = { ...input, sessionId: this.sessionId, seq: this.seq + 1, ts: this.now().toISOString() };
+    const candidate = { ...redactValue(input, this.secrets), sessionId: this.sessionId, seq: this.seq + 1, ts: this.now().toISOString() };
     const parsed = TrajectoryEventSchema.safeParse(candidate);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
@@ -177,7 +182,9 @@ export class EventRecorder {
     return parsed.data;
   }
 
-  private notify(event: TrajectoryEvent): void {
+  /** Listeners get calls without their captures: the store keeps those, and viewers fetch them on demand. */
+  private notify(stored: TrajectoryEvent): void {
+    const event = withoutCapture(stored);
     for (const listener of this.listeners) {
       try {
         listener(event);

@@ -28,7 +28,7 @@ describe("runSession() failures after the session started", () => {
       onEvent: (event) => events.push(event),
     });
     expect(result).toMatchObject({ sessionId: 41, status: "failed" });
-    expect(result.error).toMatch(/could not store events? (1–|2)\S* \((session\.started|plan\.drafted).*\) of session 41: database went away/);
+    expect(result.error).toMatch(/could not store events? (1–|2)\S* \((session\.started|agent\.call|plan\.drafted).*\) of session 41: database went away/);
     expect(events.map((event) => event.type)).not.toContain("plan.drafted");
   });
 
@@ -46,7 +46,7 @@ describe("runSession() failures after the session started", () => {
     expect(result.error).toBe(
       "Teacher plan review call failed: environment variable ATLAS_TEST_LLM_KEY is not set (needed by teacher.llm)",
     );
-    expect(events.map((event) => event.type)).toEqual(["session.started", "plan.drafted", "error", "session.failed"]);
+    expect(events.map((event) => event.type)).toEqual(["session.started", "agent.call", "plan.drafted", "error", "session.failed"]);
   });
 });
 

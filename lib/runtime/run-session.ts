@@ -5,11 +5,13 @@
  * failed, cancelled and interrupted sessions alike (`status` tells); rejects only for invalid input.
  */
 import type { AtlasConfig } from "@/lib/config";
+import type { Secret } from "@/lib/config/secret-redaction";
 import { AtlasError, errorMessage, isAtlasError } from "@/lib/errors";
 import type { AgentAdapter } from "@/lib/adapters/types";
 import type { LlmCallRecord } from "@/lib/llm/types";
-import { emptyUsage, type EventInput, type TokenUsage, type TrajectoryEvent } from "@/lib/trajectory";
+import { emptyUsage, type CallCapture, type EventInput, type TokenUsage, type TrajectoryEvent } from "@/lib/trajectory";
 import type { CollaboratorFactory, EngineCollaborators, EngineHooks } from "./collaborators";
+import { noCallCapture, type CallCapturer } from "./call-capture";
 import { RunFailure } from "./failures";
 import { Orchestrator } from "./orchestrator";
 import { buildPersonaPrompts } from "./prompts";
@@ -44,6 +46,13 @@ export interface SessionInput {
   configHash?: string | null;
   /** How a step's time limit is measured (default: a real timer). */
   stepTimer?: StepTimer;
+  /**
+   * Builds the stored request/reply of each model and agent call (lib/runtime/call-capture); unset:
+   * calls keep only their timing, tokens and cost.
+   */
+  captureCalls?: CallCapturer;
+  /** Values no stored event may contain (API keys, header values): replaced by `[redacted VAR]`. */
+  secrets?: readonly Secret[];
 }
 
 /** The task, trimmed; rejects an empty one before anything is created. */
@@ -73,6 +82,7 @@ export async function runSession(input: SessionInput): Promise<RunResult> {
     sessionId,
     startSeq,
     sink: (events) => store.write(events),
+    ...(input.secrets && input.secrets.length > 0 ? { secrets: input.secrets } : {}),
     listeners: input.onEvent ? [input.onEvent] : [],
   });
   const result = await new SessionRun(task, input, recorder).execute({ configName, configHash, metadata });
@@ -154,7 +164,17 @@ class SessionRun {
       costUsd: record.costUsd,
       tries: Math.max(1, record.tries),
       error: record.error,
+      ...this.captured(record),
     });
+  }
+
+  private captured(record: LlmCallRecord): { capture?: CallCapture } {
+    const capture = this.capture(record.exchange.request, record.exchange.reply);
+    return capture ? { capture } : {};
+  }
+
+  private get capture(): CallCapturer {
+    return this.input.captureCalls ?? noCallCapture;
   }
 
   private buildOrchestrator(collaborators: EngineCollaborators, signal: AbortSignal): Orchestrator {
@@ -178,6 +198,7 @@ class SessionRun {
         toolChoice: config.student.tool_choice,
       },
       structuredPayloads: "structured_payloads" in config.agent && config.agent.structured_payloads,
+      capture: this.capture,
     });
     const teacher = new Teacher({
       llm: collaborators.teacherLlm,

@@ -100,8 +100,16 @@ describe("Student step execution", () => {
     expect(agent.calls[2]?.prompt).toContain('\n\nAI: calculating\n\nTOOL: result of calc({"a":3,"b":4})');
     expect(result.output).toBe("Total is 7");
     expect(result.trace).toContain('AI: tool_calls=[{"name":"calc","args":{"a":3,"b":4},"id":"c1"}]');
-    expect(events.map((event) => event.type)).toEqual(["tool.call", "tool.result"]);
-    expect(events[1]).toMatchObject({ actor: "agent", stepId: 2, attempt: 2, tool: "calc", callId: "c1", error: null });
+    // Every agent call is reported, the tool's between its tool.call and tool.result.
+    expect(events.map((event) => (event.type === "agent.call" ? `agent.call ${event.mode}` : event.type))).toEqual([
+      "agent.call execution",
+      "tool.call",
+      "agent.call tool",
+      "tool.result",
+      "agent.call execution",
+    ]);
+    expect(events[3]).toMatchObject({ actor: "agent", stepId: 2, attempt: 2, tool: "calc", callId: "c1", error: null });
+    expect(events[2]).toMatchObject({ type: "agent.call", actor: "agent", stepId: 2, attempt: 2, error: null });
   });
 
   it("turns a failing tool into an error tool message and continues", async () => {
@@ -113,7 +121,8 @@ describe("Student step execution", () => {
     const result = await subject.executeStep(input);
     expect(result.output).toBe("Gave up on the tool");
     expect(result.messages[3]).toMatchObject({ role: "tool", content: "Error: tool calc failed: calc crashed", tool_call_id: "calc-0" });
-    expect(events[1]).toMatchObject({ type: "tool.result", error: "calc crashed" });
+    expect(events.filter((event) => event.type !== "agent.call")[1]).toMatchObject({ type: "tool.result", error: "calc crashed" });
+    expect(events.find((event) => event.type === "agent.call" && event.mode === "tool")).toMatchObject({ error: "calc crashed" });
   });
 
   it("fails the attempt with a clear error when the tool loop exceeds tool_recursion_limit", async () => {

@@ -3,10 +3,12 @@
  * and synthesises the final answer. Every agent call goes through the adapter with the BYOA metadata of
  * the agent protocol (and the structured step metadata) in lib/adapters/types.ts.
  */
-import type { AgentAdapter, AgentCallLimits, StepMetadata, StructuredPayloads, ToolChoice } from "@/lib/adapters/types";
+import type { AgentAdapter, AgentCall, AgentCallLimits, AgentReply, StepMetadata, StructuredPayloads, ToolChoice } from "@/lib/adapters/types";
 import { AtlasError, errorMessage, isAtlasError } from "@/lib/errors";
 import type { ToolCall, ToolSpec } from "@/lib/llm/types";
-import type { EventInput, Plan, PlanStep } from "@/lib/trajectory";
+import type { AgentCallMode, EventInput, Plan, PlanStep } from "@/lib/trajectory";
+import { invokeRecorded, type AgentCallWhere } from "./agent-calls";
+import type { CallCapturer } from "./call-capture";
 import { excerpt, parseFencedJson } from "./json-text";
 import { fallbackPlan, normalizePlanPayload } from "./plan-normalize";
 import { composePlannerPrompt, composeSynthesisPrompt, type StudentPrompts } from "./prompts";
@@ -34,6 +36,8 @@ export interface StudentOptions {
   limits?: StudentLimits;
   /** The agent declared `structured_payloads`: task/step payloads and the limits go into the metadata. */
   structuredPayloads?: boolean;
+  /** Builds what an `agent.call` event stores of the call; unset: nothing beyond its timing. */
+  capture?: CallCapturer;
 }
 
 export interface StudentLimits {
@@ -78,7 +82,7 @@ export class Student {
 
   async createPlan(task: string, signal: AbortSignal): Promise<DraftedPlan> {
     const limits = this.callLimits(this.options.limits?.planTokens);
-    const reply = await this.options.adapter.invoke({
+    const reply = await this.invokeAgent("planning", {}, {
       prompt: composePlannerPrompt(this.options.prompts.planner, task),
       metadata: { mode: "planning", ...this.payloads(task, limits) },
       signal,
@@ -103,7 +107,7 @@ export class Student {
     const limit = this.options.toolRecursionLimit;
     const limits = this.callLimits(this.options.limits?.stepTokens, this.options.limits?.toolChoice);
     for (let turn = 1; turn <= limit; turn += 1) {
-      const reply = await this.options.adapter.invoke({
+      const reply = await this.invokeAgent("execution", { stepId: step.id, attempt }, {
         prompt: renderTranscript(messages),
         metadata: this.stepMetadata(input, messages, limits),
         signal,
@@ -133,13 +137,17 @@ export class Student {
     signal: AbortSignal;
   }): Promise<string> {
     const limits = this.callLimits(this.options.limits?.synthesisTokens);
-    const reply = await this.options.adapter.invoke({
+    const reply = await this.invokeAgent("synthesis", {}, {
       prompt: composeSynthesisPrompt(this.options.prompts.synthesizer, input.task, input.executionMode, input.stepSummaries),
       metadata: { mode: "synthesis", ...this.payloads(input.task, limits) },
       signal: input.signal,
       limits,
     });
     return reply.text;
+  }
+
+  private invokeAgent(mode: AgentCallMode, where: AgentCallWhere, call: AgentCall): Promise<AgentReply> {
+    return invokeRecorded(this.options, mode, where, call);
   }
 
   private callLimits(maxTokens: number | undefined, toolChoice?: ToolChoice): AgentCallLimits {
@@ -189,7 +197,7 @@ export class Student {
     let error: string | null = null;
     try {
       const tool = { name: call.name, arguments: call.arguments };
-      const reply = await this.options.adapter.invoke({
+      const reply = await this.invokeAgent("tool", { stepId, attempt }, {
         prompt: JSON.stringify({ tool }),
         metadata: { tool },
         signal,

@@ -145,6 +145,15 @@ export const ENV_VARIABLES = {
       "folder of the read-only example configs offered on the dashboard (relative to the working directory); relative " +
       "agent paths of saved and inline configs resolve against it",
   }),
+  ATLAS_CAPTURE_CALLS: variable({
+    schema: z
+      .string()
+      .optional()
+      .transform((value) => !["0", "false", "off", "no"].includes((value ?? "").trim().toLowerCase())),
+    default: "`1`",
+    description:
+      "`0`: store no call's request or reply (prompts, answers), whatever the config's `capture_calls` says; timing, tokens and cost are still kept",
+  }),
   ATLAS_DEBUG: variable({ schema: flag(), default: "unset", description: "any value: the CLI prints the stack of an unexpected error" }),
   NO_COLOR: variable({ schema: flag(), default: "unset", description: "any value: `atlas run` prints its live telemetry without colour" }),
   ATLAS_ALERT_WEBHOOK_URL: variable({

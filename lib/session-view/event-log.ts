@@ -133,6 +133,8 @@ export function summarizeEvent(event: TrajectoryEvent): string {
       return clip(event.finalAnswer);
     case "llm.call":
       return `${event.stage} ${event.model}: ${event.promptTokens}+${event.completionTokens} tokens, ${Math.round(event.latencyMs)} ms${event.error ? `, error: ${clip(event.error)}` : ""}`;
+    case "agent.call":
+      return `${event.mode}: ${Math.round(event.latencyMs)} ms${event.error ? `, error: ${clip(event.error)}` : ""}`;
     case "error":
       return `${event.where}: ${clip(event.message)}`;
     case "session.completed":

@@ -25,4 +25,12 @@ describe("session list filters", () => {
     expect(hasFilters(EMPTY_FILTERS)).toBe(false);
     expect(hasFilters({ ...EMPTY_FILTERS, to: "2026-01-01" })).toBe(true);
   });
+
+  it("keeps the cost sort in the URL and sends it to the API", () => {
+    const filters = filtersFromParams(new URLSearchParams("sort=cost&status=failed"));
+    expect(filters).toEqual({ ...EMPTY_FILTERS, status: ["failed"], sort: "cost" });
+    expect(filtersToParams(filters).toString()).toBe("status=failed&sort=cost");
+    expect(sessionsApiQuery(filters, "c", 10)).toBe("status=failed&sort=cost&cursor=c&limit=10");
+    expect(filtersFromParams(new URLSearchParams("sort=price")).sort).toBe("");
+  });
 });

@@ -21,9 +21,11 @@ export interface SessionFilters {
   drift?: string;
   /** "true", "false" or "" (either). */
   escalated?: string;
+  /** "" (newest first) or "cost" (most expensive first). */
+  sort: "" | "cost";
 }
 
-export const EMPTY_FILTERS: SessionFilters = { status: [], config: "", from: "", to: "", minReward: "", maxReward: "", q: "" };
+export const EMPTY_FILTERS: SessionFilters = { status: [], config: "", from: "", to: "", minReward: "", maxReward: "", q: "", sort: "" };
 
 const SINGLE_KEYS = ["config", "from", "to", "minReward", "maxReward", "q", "experiment", "drift", "escalated"] as const;
 
@@ -40,6 +42,7 @@ export function filtersFromParams(params: Params): SessionFilters {
     maxReward: params.get("maxReward")?.trim() ?? "",
     q: params.get("q")?.trim() ?? "",
     ...reviewFiltersFromParams(params),
+    sort: params.get("sort")?.trim() === "cost" ? "cost" : "",
   };
 }
 
@@ -65,6 +68,7 @@ export function filtersToParams(filters: SessionFilters): URLSearchParams {
     const value = (filters[key] ?? "").trim();
     if (value) params.set(key, value);
   }
+  if (filters.sort) params.set("sort", filters.sort);
   return params;
 }
 
@@ -109,6 +113,7 @@ export function sessionsApiQuery(filters: SessionFilters, cursor: string | null,
     const value = (filters[key] ?? "").trim();
     if (value && !invalid.has(key)) params.set(key, value);
   }
+  if (filters.sort) params.set("sort", filters.sort);
   if (cursor) params.set("cursor", cursor);
   params.set("limit", String(limit));
   return params.toString();

@@ -4,7 +4,15 @@
  */
 import { z } from "zod";
 import { ReviewStatusSchema } from "@/lib/config/runtime-safety-schema";
-import { EVENT_TYPES, type EventType, SessionStatusSchema, SessionSummarySchema, TrajectoryEventSchema } from "@/lib/trajectory";
+import {
+  CALL_ROLES,
+  CallCaptureSchema,
+  EVENT_TYPES,
+  type EventType,
+  SessionStatusSchema,
+  SessionSummarySchema,
+  TrajectoryEventSchema,
+} from "@/lib/trajectory";
 
 // The session state events project into is defined with the projection; it is part of this contract.
 export {
@@ -56,7 +64,9 @@ export const SessionListQuerySchema = z.object({
   experiment: optionalNumber.pipe(z.number().int().positive().optional()),
   drift: z.enum(["flagged", "unflagged"]).optional(),
   escalated: z.enum(["true", "false"]).optional(),
-  /** Opaque keyset cursor from the previous page's `nextCursor`. */
+  /** `newest` (default): newest first; `cost`: most expensive first. */
+  sort: z.enum(["newest", "cost"]).default("newest"),
+  /** Opaque keyset cursor from the previous page's `nextCursor` (of the same `sort`). */
   cursor: z.string().optional(),
   limit: optionalNumber.pipe(z.number().int().min(1).max(200).default(50)),
 });
@@ -75,6 +85,17 @@ export const SessionListResponseSchema = z.object({
 });
 export type SessionListResponse = z.infer<typeof SessionListResponseSchema>;
 
+/** Tokens and cost of a group of model calls (a role or a model). */
+export const UsageGroupSchema = z.object({
+  key: z.string(),
+  calls: z.number().int(),
+  promptTokens: z.number().int(),
+  completionTokens: z.number().int(),
+  reasoningTokens: z.number().int(),
+  costUsd: z.number(),
+});
+export type UsageGroup = z.infer<typeof UsageGroupSchema>;
+
 export const OverviewSchema = z.object({
   recent: z.array(SessionSummarySchema),
   running: z.array(SessionSummarySchema),
@@ -82,6 +103,8 @@ export const OverviewSchema = z.object({
   series: z.array(
     z.object({ day: z.string(), sessions: z.number().int(), meanReward: z.number().nullable(), costUsd: z.number() }),
   ),
+  /** Model calls of the last 30 days by role (student, teacher, judges, arbiter). */
+  usageByRole: z.array(UsageGroupSchema),
   totals: z.object({
     sessions: z.number().int(),
     running: z.number().int(),
@@ -124,3 +147,50 @@ export const EventLogPageSchema = z.object({
   lastSeq: z.number().int(),
 });
 export type EventLogPage = z.infer<typeof EventLogPageSchema>;
+
+/** `GET /api/sessions/:id/calls`: every call, or those of one step (and attempt). */
+export const CallListQuerySchema = z.object({
+  step: optionalNumber.pipe(z.number().int().min(0).optional()),
+  attempt: optionalNumber.pipe(z.number().int().min(1).optional()),
+  /** `usage`: only the session's usage breakdown, no call list. */
+  fields: z.enum(["all", "usage"]).default("all"),
+});
+export type CallListQuery = z.infer<typeof CallListQuerySchema>;
+
+/** A model or agent call without its request and reply; `id` is the seq of the event that reported it. */
+export const CallSummarySchema = z.object({
+  id: z.number().int().positive(),
+  kind: z.enum(["llm", "agent"]),
+  actor: z.string(),
+  role: z.enum(CALL_ROLES),
+  /** Model calls: validation, plan_review, judge:<name>, arbiter:<name>…; agent calls: planning, execution, tool, synthesis. */
+  stage: z.string(),
+  model: z.string().nullable(),
+  stepId: z.number().int().nullable(),
+  attempt: z.number().int().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  latencyMs: z.number(),
+  promptTokens: z.number().int(),
+  completionTokens: z.number().int(),
+  reasoningTokens: z.number().int(),
+  costUsd: z.number(),
+  tries: z.number().int(),
+  error: z.string().nullable(),
+  /** False when capture was off for the run: only timing, tokens and cost were kept. */
+  captured: z.boolean(),
+});
+export type CallSummary = z.infer<typeof CallSummarySchema>;
+
+export const CallDetailSchema = CallSummarySchema.extend({ capture: CallCaptureSchema.nullable() });
+export type CallDetail = z.infer<typeof CallDetailSchema>;
+
+
+export const CallListSchema = z.object({
+  calls: z.array(CallSummarySchema),
+  /** The session's slowest call (model or agent). */
+  slowest: CallSummarySchema.nullable(),
+  /** Model calls of the whole session by role (student, teacher, judges, arbiter) and by model. */
+  usage: z.object({ byRole: z.array(UsageGroupSchema), byModel: z.array(UsageGroupSchema) }),
+});
+export type CallList = z.infer<typeof CallListSchema>;

@@ -17,7 +17,11 @@ interface Seed {
   reward: number | null;
   /** Microsecond UTC text, so equal and microsecond-apart timestamps can be seeded. */
   createdAt: string;
+  /** Set after planning: a few distinct fractional values, many ties. */
+  cost?: number;
 }
+
+const costOf = (index: number) => [0, 0.0137, 1.1e-7, 2.5, 0.0137, 0.3333333333333333][index % 6] as number;
 
 const STATUSES = ["succeeded", "failed", "running", "cancelled", "interrupted"];
 
@@ -52,7 +56,7 @@ describe.each(drivers)("GET /api/sessions list on $driver", ({ driver, skip }) =
   beforeAll(async () => {
     if (skip) return;
     database = await createTestDatabase(driver);
-    for (const row of seedPlan()) {
+    for (const [index, row] of seedPlan().entries()) {
       const [inserted] = await database.db
         .insert(sessions)
         .values({
@@ -60,10 +64,11 @@ describe.each(drivers)("GET /api/sessions list on $driver", ({ driver, skip }) =
           status: row.status,
           configName: row.config,
           rewardScore: row.reward,
+          costUsd: costOf(index),
           createdAt: sql`${row.createdAt}::timestamptz` as unknown as Date,
         })
         .returning({ id: sessions.id });
-      seeded.push({ ...row, id: inserted?.id ?? 0 });
+      seeded.push({ ...row, cost: costOf(index), id: inserted?.id ?? 0 });
     }
     seeded = seeded.sort(order);
   });
@@ -120,6 +125,20 @@ describe.each(drivers)("GET /api/sessions list on $driver", ({ driver, skip }) =
     expect(await allPages({ q: "report" })).toEqual(expected((row) => row.task.toLowerCase().includes("report")));
     expect(await allPages({ q: "100%" })).toEqual(expected((row) => row.task.includes("100%")));
     expect(await allPages({ q: "done_now" })).toEqual(expected((row) => row.task.includes("done_now")));
+  });
+
+  it.skipIf(skip)("sorts by cost, most expensive first with ties by id, across pages and with filters", async () => {
+    const byCost = (keep: (row: Seed) => boolean) =>
+      seeded
+        .filter(keep)
+        .sort((a, b) => (b.cost ?? 0) - (a.cost ?? 0) || b.id - a.id)
+        .map((row) => row.id);
+    for (const limit of [1, 4, 50]) expect(await allPages({ sort: "cost", limit: String(limit) }), `limit ${limit}`).toEqual(byCost(() => true));
+    expect(await allPages({ sort: "cost", status: "failed", limit: "2" })).toEqual(byCost((row) => row.status === "failed"));
+    // A cursor belongs to its order.
+    const newest = await listSessions(database.db, query({ limit: "2" }));
+    await expect(listSessions(database.db, query({ sort: "cost", cursor: newest.nextCursor }))).rejects.toMatchObject({ code: "invalid_input" });
+    expect(() => query({ sort: "price" })).toThrow();
   });
 
   it.skipIf(skip)("refuses a cursor it did not make", async () => {

@@ -20,7 +20,7 @@ export async function listSessions(db: Queryable, query: SessionListQuery): Prom
       reviewStatus: row.reviewStatus as SessionListItem["reviewStatus"],
       driftFlagged: row.driftFlagged,
     })),
-    nextCursor: rows.length > query.limit && last ? encodeSessionCursor(last.key) : null,
+    nextCursor: rows.length > query.limit && last ? encodeSessionCursor(last.key, query.sort) : null,
   };
 }
 
@@ -38,7 +38,8 @@ export function toListFilter(query: SessionListQuery): Omit<SessionListFilter, "
     experimentId: query.experiment,
     driftFlagged: query.drift === undefined ? undefined : query.drift === "flagged",
     escalated: query.escalated === undefined ? undefined : query.escalated === "true",
-    after: query.cursor === undefined || query.cursor === "" ? undefined : decodeSessionCursor(query.cursor),
+    order: query.sort,
+    after: query.cursor === undefined || query.cursor === "" ? undefined : decodeSessionCursor(query.cursor, query.sort),
   };
 }
 

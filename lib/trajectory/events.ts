@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { ExecutionModeSchema, PlanSchema, StepEvaluationSchema, StepResultSchema, TimingsSchema } from "./plan";
+import { AgentCallModeSchema, CallCaptureSchema } from "./calls";
 import { JudgeSampleSchema, PrincipleSchema, RewardBreakdownSchema } from "./reward";
 import { TokenUsageSchema } from "./usage";
 
@@ -165,6 +166,17 @@ export const LlmCallEvent = event("llm.call", {
   /** Number of HTTP tries including retries. */
   tries: z.number().int().positive(),
   error: z.string().nullable(),
+  /** The request and reply; present only on the way to the store (see ./calls). */
+  capture: CallCaptureSchema.optional(),
+});
+
+/** One call of the user's agent (planning, a step turn, a tool, synthesis), successful or not. */
+export const AgentCallEvent = event("agent.call", {
+  mode: AgentCallModeSchema,
+  latencyMs: z.number().nonnegative(),
+  error: z.string().nullable(),
+  /** What was sent and what came back; present only on the way to the store (see ./calls). */
+  capture: CallCaptureSchema.optional(),
 });
 
 export const ErrorEvent = event("error", {
@@ -217,6 +229,7 @@ export const TrajectoryEventSchema = z.discriminatedUnion("type", [
   StepFinishedEvent,
   SynthesisEvent,
   LlmCallEvent,
+  AgentCallEvent,
   ErrorEvent,
   SessionCompletedEvent,
   SessionFailedEvent,
@@ -243,4 +256,11 @@ export const TERMINAL_EVENT_TYPES = [
 
 export function isTerminalEvent(event: Pick<TrajectoryEvent, "type">): boolean {
   return (TERMINAL_EVENT_TYPES as readonly string[]).includes(event.type);
+}
+
+/** The event as viewers and the event log see it: without the capture its call row keeps. */
+export function withoutCapture(event: TrajectoryEvent): TrajectoryEvent {
+  if ((event.type !== "llm.call" && event.type !== "agent.call") || event.capture === undefined) return event;
+  const { capture: _capture, ...rest } = event;
+  return rest as TrajectoryEvent;
 }

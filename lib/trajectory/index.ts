@@ -3,6 +3,7 @@
  * the session state events project into, and that projection. Zod only, so the browser, the engine,
  * the database layer and the exporter all build on it.
  */
+export * from "./calls";
 export * from "./events";
 export * from "./json";
 export * from "./plan";

@@ -3,10 +3,11 @@
  * leaves: the statement folding rows, summing counters and splitting where two events touch rows.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyEvents, type TrajectoryEvent, TrajectoryEventSchema } from "@/lib/trajectory";
+import { applyEvents, type TrajectoryEvent, TrajectoryEventSchema, withoutCapture } from "@/lib/trajectory";
 import { getSessionDetail } from "@/lib/sessions/detail";
 import { buildSessionEvents } from "@/lib/session-view/testing/session-events";
 import { availableDrivers, createTestDatabase, type TestDatabase } from "../testing/databases";
+import { getCall, listCalls } from "./calls";
 import { appendEvents, listEventsAfter } from "./events";
 import { createSession } from "./sessions";
 
@@ -30,7 +31,8 @@ describe.each(drivers)("appendEvents on $driver", ({ driver, skip }) => {
     const stored = await listEventsAfter(database.db, { sessionId: id, limit: 10_000 });
     const { session, ...rest } = detail!;
     const { id: _id, createdAt: _createdAt, ...columns } = session;
-    return { events, stored, rest: JSON.parse(JSON.stringify(rest).replaceAll(`"sessionId":${id}`, '"sessionId":0')), columns };
+    const callRows = (await listCalls(database.db, { sessionId: id })).map(({ sessionId: _sessionId, ...row }) => row);
+    return { events, stored, callRows, rest: JSON.parse(JSON.stringify(rest).replaceAll(`"sessionId":${id}`, '"sessionId":0')), columns };
   }
 
   it.skipIf(skip)("stores a whole run in one call exactly as event by event", async () => {
@@ -38,7 +40,14 @@ describe.each(drivers)("appendEvents on $driver", ({ driver, skip }) => {
       for (const event of events) await appendEvents(database.db, [event]);
     });
     const batched = await storedSession((_id, events) => appendEvents(database.db, events));
-    expect(batched.stored).toEqual(batched.events);
+    // Events are stored without their captures; each call's row holds its capture.
+    expect(batched.stored).toEqual(batched.events.map(withoutCapture));
+    const callEvents = batched.events.filter((event) => event.type === "llm.call" || event.type === "agent.call");
+    expect(batched.callRows.map((row) => row.seq)).toEqual(callEvents.map((event) => event.seq));
+    expect(batched.callRows).toEqual(single.callRows);
+    const captured = callEvents.find((event) => event.type === "agent.call")!;
+    const row = await getCall(database.db, { sessionId: captured.sessionId, seq: captured.seq });
+    expect(row?.capture).toEqual(captured.type === "agent.call" ? captured.capture : null);
     expect(single.stored.map((event) => event.seq)).toEqual(single.events.map((event) => event.seq));
     expect(batched.columns).toEqual({ ...single.columns, costUsd: expect.closeTo(single.columns.costUsd, 9) });
     expect(batched.columns.llmCalls).toBeGreaterThan(0);

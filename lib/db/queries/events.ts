@@ -14,8 +14,10 @@ import {
   type SessionStatus,
   TERMINAL_STATUSES,
   type TrajectoryEvent,
+  withoutCapture,
 } from "@/lib/trajectory";
-import { guidanceNotes, plans, sessions, stepAttempts, stepResults, trajectoryEvents } from "../schema";
+import { callRowOf } from "./call-rows";
+import { calls, guidanceNotes, plans, sessions, stepAttempts, stepResults, trajectoryEvents } from "../schema";
 import type { Queryable } from "../types";
 
 /** Events folded into one statement at most; bounds the statement's size and parameter count. */
@@ -52,7 +54,7 @@ function statementFor(db: Queryable, events: TrajectoryEvent[], projections: Pro
       sessionId: event.sessionId,
       seq: event.seq,
       type: event.type,
-      event,
+      event: withoutCapture(event),
       createdAt: new Date(event.ts),
     })),
   );
@@ -78,10 +80,12 @@ function statementFor(db: Queryable, events: TrajectoryEvent[], projections: Pro
     .where(eq(sessions.id, last.sessionId));
   const row = projections.find((projected) => projected.row)?.row;
   // getSQL(): embedding the builders themselves would wrap each one in a second pair of parentheses.
-  const ctes = row
-    ? sql`inserted_events as (${insertEvents.getSQL()}), projected_row as (${row.getSQL()})`
-    : sql`inserted_events as (${insertEvents.getSQL()})`;
-  return sql`with ${ctes} ${updateSession.getSQL()}`;
+  const ctes = [sql`inserted_events as (${insertEvents.getSQL()})`];
+  if (row) ctes.push(sql`projected_row as (${row.getSQL()})`);
+  // A call's row goes with the event that reports it; its capture is kept there, not in the event.
+  const callRows = events.flatMap((event) => callRowOf(event) ?? []);
+  if (callRows.length > 0) ctes.push(sql`inserted_calls as (${db.insert(calls).values(callRows).onConflictDoNothing().getSQL()})`);
+  return sql`with ${sql.join(ctes, sql`, `)} ${updateSession.getSQL()}`;
 }
 
 export async function listEventsAfter(

@@ -214,7 +214,8 @@ export async function selectPageRows(db: Queryable, ids: readonly number[], even
     sql`select session_id as "sessionId", step_id as "stepId", sequence, note, for_attempt as "forAttempt"
         from guidance_notes where session_id in (${idList}) order by session_id, step_id, sequence`,
   );
-  // Latest N per session through the (session_id, seq) index, returned oldest first.
+  // Latest N per session through the (session_id, seq) index, returned oldest first; a call's event
+  // carries its capture again, so an import of the file restores it.
   // Events stay JSON text: the exporter needs only their type and name, not their objects.
   const events = await queryRows<Row<Omit<EventRowForExport, "event"> & { sessionId: number; eventText: string }>>(
     db,
@@ -225,7 +226,9 @@ export async function selectPageRows(db: Queryable, ids: readonly number[], even
           sql`, `,
         )}) as ids(sid)
         cross join lateral (
-          select t.id, t.seq, t.event, t.created_at from trajectory_events t
+          select t.id, t.seq, t.created_at,
+            case when c.capture is null then t.event else t.event || jsonb_build_object('capture', c.capture) end as event
+          from trajectory_events t left join calls c on c.session_id = t.session_id and c.seq = t.seq
           where t.session_id = ids.sid order by t.seq desc limit ${eventLimit}
         ) e
         order by ids.sid, e.seq`,

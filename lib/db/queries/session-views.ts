@@ -42,15 +42,21 @@ export interface SessionListFilter {
   /** Sessions where at least one judgement escalated to the arbiter (true) or none did (false). */
   escalated?: boolean;
 
-  /** Keyset position: rows strictly after this one in (created_at desc, id desc) order. */
+  /** `newest`: (created_at desc, id desc); `cost`: (cost_usd desc, id desc). */
+  order?: SessionOrder;
+  /** Keyset position: rows strictly after this one in the list order. */
   after?: SessionKey;
   limit: number;
 }
+
+export type SessionOrder = "newest" | "cost";
 
 /** A row's place in list order; `createdAt` is PostgreSQL's microsecond UTC text, exact for keyset paging. */
 export interface SessionKey {
   createdAt: string;
   id: number;
+  /** The row's cost, the key of the `cost` order. */
+  costUsd: number;
 }
 
 export type SessionListRow = SessionRow & {
@@ -79,6 +85,7 @@ const listColumns = {
 
 // NULLS LAST as in the indexes (drizzle's `.desc()`); a bare DESC means NULLS FIRST and no index fits.
 const NEWEST_FIRST = [sql`${sessions.createdAt} desc nulls last`, sql`${sessions.id} desc nulls last`];
+const COSTLIEST_FIRST = [sql`${sessions.costUsd} desc`, sql`${sessions.id} desc`];
 
 export async function listSessionRows(db: Queryable, filter: SessionListFilter): Promise<SessionListRow[]> {
   return (await sessionListQuery(db, filter)).map(toListRow);
@@ -90,7 +97,7 @@ export function sessionListQuery(db: Queryable, filter: SessionListFilter) {
     .select(listColumns)
     .from(sessions)
     .where(and(...listConditions(filter)))
-    .orderBy(...NEWEST_FIRST)
+    .orderBy(...(filter.order === "cost" ? COSTLIEST_FIRST : NEWEST_FIRST))
     .limit(filter.limit);
 }
 
@@ -114,7 +121,9 @@ function listConditions(filter: SessionListFilter): SQL[] {
   if (filter.experimentId !== undefined) conditions.push(eq(sessions.experimentId, filter.experimentId));
   if (filter.driftFlagged !== undefined) conditions.push(sql`${driftFlaggedOf} = ${filter.driftFlagged}`);
   if (filter.escalated !== undefined) conditions.push(filter.escalated ? gt(sessions.escalations, 0) : eq(sessions.escalations, 0));
-  if (filter.after) {
+  if (filter.after && filter.order === "cost") {
+    conditions.push(sql`(${sessions.costUsd}, ${sessions.id}) < (${filter.after.costUsd}::double precision, ${filter.after.id})`);
+  } else if (filter.after) {
     // Row comparison, so PostgreSQL turns it into an index bound on (created_at desc, id desc).
     conditions.push(sql`(${sessions.createdAt}, ${sessions.id}) < (${filter.after.createdAt}::timestamptz, ${filter.after.id})`);
   }
@@ -137,7 +146,7 @@ function toListRow(row: {
     configVersion: row.configVersion,
     reviewStatus: row.reviewStatus,
     driftFlagged: row.driftFlagged,
-    key: { createdAt: row.createdAtKey, id: row.session.id },
+    key: { createdAt: row.createdAtKey, id: row.session.id, costUsd: row.session.costUsd },
   };
 }
 

@@ -6,6 +6,7 @@
  * Used by the reducer and parity tests and by bench/session-page.ts to seed large sessions.
  */
 import {
+  type CallCapture,
   type EventInput,
   type JudgeBreakdown,
   type JudgeSample,
@@ -166,7 +167,8 @@ function buildInputs(script: SessionScript, fillerFor: (attemptIndex: number) =>
       const filler = fillerFor(attemptIndex);
       attemptIndex += 1;
       for (let index = 0; index < filler; index += 1) push(llmCall("executor", where));
-      push(llmCall("executor", where));
+      push(agentCall(where));
+      push(llmCall("executor", where, capture({ messages: [{ role: "user", content: `Step ${stepId}` }] }, { content: "done" })));
       const note = final ? null : `Attempt ${attempt} of step ${stepId}: cite a source for every fact.`;
       push({
         type: "validation",
@@ -254,7 +256,16 @@ function levelOf(stepId: number): number {
   return stepId <= 2 ? 0 : Math.floor((stepId - 1) / 2);
 }
 
-function llmCall(stage: string, where: { stepId: number; attempt: number }): EventInput {
+function agentCall(where: { stepId: number; attempt: number }): EventInput {
+  const request = { prompt: `Execute step ${where.stepId}`, metadata: { mode: "execution" } };
+  return { type: "agent.call", actor: "agent", ...where, mode: "execution", latencyMs: 40, error: null, capture: capture(request, { text: "ok" }) };
+}
+
+function capture(request: Record<string, unknown>, reply: Record<string, unknown>): CallCapture {
+  return { request, reply, truncated: false, originalBytes: JSON.stringify({ request, reply }).length, limitBytes: 65_536 };
+}
+
+function llmCall(stage: string, where: { stepId: number; attempt: number }, captured?: CallCapture): EventInput {
   return {
     type: "llm.call",
     actor: "student",
@@ -268,6 +279,7 @@ function llmCall(stage: string, where: { stepId: number; attempt: number }): Eve
     costUsd: 0.0001,
     tries: 1,
     error: null,
+    ...(captured ? { capture: captured } : {}),
   };
 }
 
