@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { REVIEW_STATUSES, ReviewStatusSchema, type ReviewStatus } from "@/lib/config/runtime-safety-schema";
+import { SessionListQuerySchema } from "@/lib/sessions/api-types";
 
 export { REVIEW_STATUSES, ReviewStatusSchema, type ReviewStatus };
 
@@ -113,13 +114,33 @@ export const AgreementSchema = z.object({
 });
 export type AgreementResponse = z.infer<typeof AgreementSchema>;
 
-export const RejudgeRequestSchema = z.strictObject({
-  sessionIds: z.array(z.number().int().positive()).min(1, "sessionIds must name at least one session").max(500, "at most 500 sessions per re-judge"),
-  config: z.union([
-    z.strictObject({ name: z.string().min(1), version: z.number().int().positive().optional() }),
-    z.strictObject({ yaml: z.string().min(1, "config yaml must not be empty") }),
-  ]),
-});
+/** The most sessions one re-judge scores (listed, or selected by a filter). */
+export const MAX_REJUDGE_SESSIONS = 500;
+
+/**
+ * A sessions-list filter as an object: the query parameters of `GET /api/sessions` (`{experiment: 3}`,
+ * `{config: "demo", status: ["succeeded"], minReward: 0.5}`), without paging and order.
+ */
+export const RejudgeFilterSchema = z.strictObject(SessionListQuerySchema.omit({ sort: true, cursor: true, limit: true }).shape);
+
+/** Which sessions to score again: `sessionIds`, or every session `filter` selects (one of the two). */
+export const RejudgeRequestSchema = z
+  .strictObject({
+    sessionIds: z
+      .array(z.number().int().positive())
+      .min(1, "sessionIds must name at least one session")
+      .max(MAX_REJUDGE_SESSIONS, `at most ${MAX_REJUDGE_SESSIONS} sessions per re-judge`)
+      .optional(),
+    filter: RejudgeFilterSchema.optional(),
+    config: z.union([
+      z.strictObject({ name: z.string().min(1), version: z.number().int().positive().optional() }),
+      z.strictObject({ yaml: z.string().min(1, "config yaml must not be empty") }),
+    ]),
+  })
+  .refine((request) => (request.sessionIds === undefined) !== (request.filter === undefined), {
+    message: "give either sessionIds or filter (one of them)",
+    path: ["sessionIds"],
+  });
 export type RejudgeRequest = z.infer<typeof RejudgeRequestSchema>;
 
 export const RejudgeStatusSchema = z.object({

@@ -17,6 +17,7 @@ import type { ScriptRule } from "@/lib/llm/scripted/types";
 import { llmParams, TEST_ENV } from "@/lib/runtime/testing/config";
 import { isJudgeRequest, judgeReply, keepPlanReview, validVerdict } from "@/lib/runtime/testing/scripts";
 import { getSessionDetail } from "@/lib/sessions/detail";
+import { RejudgeRequestSchema } from "./api-types";
 import { judgementVersionsOf, withJudgementVersion } from "./judgement-view";
 import { judgeAgreement } from "./judges";
 import { rejudgeSettled, rejudgeStatus, startRejudge } from "./rejudge";
@@ -125,6 +126,29 @@ describe("re-judge a stored session (PGlite, scripted judges over HTTP)", () => 
       { version: 0, stepId: 1, attempt: 1, score: 0.9 },
       { version: started.judgementVersion, stepId: 1, attempt: 1, score: 0.3 },
     ]);
+  });
+
+  it("re-judges the sessions a sessions-list filter selects, and refuses a filter that selects none", async () => {
+    server.setRules(RULES);
+    const request = RejudgeRequestSchema.parse({ filter: { config: "rejudged", status: "succeeded" }, config: { yaml: stringify(configObject("strict")) } });
+    const started = await startRejudge(database.db, request, { env: TEST_ENV });
+    expect(started).toMatchObject({ total: 1 });
+    await rejudgeSettled(started.rejudgeId);
+    const detail = await withJudgementVersion(database.db, await getSessionDetail(database.db, sessionId), started.judgementVersion);
+    expect(detail.steps[0]!.rewardScore).toBeCloseTo(0.3, 5);
+
+    const none = RejudgeRequestSchema.parse({ filter: { config: "no-such-config" }, config: { yaml: stringify(configObject("strict")) } });
+    const refused = await startRejudge(database.db, none, { env: TEST_ENV }).catch((error: unknown) => error);
+    expect(isAtlasError(refused) && [refused.code, refused.issues]).toEqual(["invalid_input", [{ path: "filter", message: "selects no session" }]]);
+  });
+
+  it("takes either session ids or a filter, never both or neither, and no unknown filter key", () => {
+    const config = { name: "rejudged" };
+    expect(RejudgeRequestSchema.safeParse({ sessionIds: [1], config }).success).toBe(true);
+    expect(RejudgeRequestSchema.safeParse({ filter: { experiment: 3 }, config }).success).toBe(true);
+    for (const bad of [{ config }, { sessionIds: [1], filter: { experiment: 3 }, config }, { filter: { experiments: 3 }, config }]) {
+      expect(RejudgeRequestSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    }
   });
 
   it("unknown sessions, versions and bad configs are refused before anything is stored", async () => {

@@ -8,6 +8,7 @@ import "server-only";
 import type { RIMConfig } from "@/lib/config";
 import { getConfig, parseOnServer } from "@/lib/configs/service";
 import { finishRejudge, getRejudge, insertJudgement, insertRejudge, judgedAttempts, type JudgedAttemptRow } from "@/lib/db/queries/judgements";
+import { listSessionRows } from "@/lib/db/queries/session-views";
 import { sessionExists } from "@/lib/db/queries/sessions";
 import type { RejudgeRow } from "@/lib/db/schema";
 import type { AtlasDb } from "@/lib/db/types";
@@ -16,7 +17,8 @@ import { createLlmClient } from "@/lib/llm/client";
 import type { LlmClient } from "@/lib/llm/types";
 import { createRewardEvaluator } from "@/lib/reward/evaluator";
 import { isJsonObject, PlanStepSchema } from "@/lib/trajectory";
-import type { RejudgeRequest, RejudgeStatus } from "./api-types";
+import { toListFilter } from "@/lib/sessions/list";
+import { MAX_REJUDGE_SESSIONS, type RejudgeRequest, type RejudgeStatus } from "./api-types";
 
 export interface RejudgeOptions {
   /** Where the judges' API keys are read (default process.env). */
@@ -27,15 +29,31 @@ const running = new Map<number, Promise<void>>();
 
 export async function startRejudge(db: AtlasDb, request: RejudgeRequest, options: RejudgeOptions = {}): Promise<RejudgeStatus> {
   const config = await resolveJudgeConfig(db, request.config);
-  const sessionIds = [...new Set(request.sessionIds)];
-  const missing: number[] = [];
-  for (const id of sessionIds) if (!(await sessionExists(db, id))) missing.push(id);
-  if (missing.length > 0) throw new AtlasError("not_found", `no session ${missing.join(", ")}`);
+  const sessionIds = await selectedSessions(db, request);
   const attempts = await judgedAttempts(db, sessionIds);
   const job = await insertRejudge(db, { configName: config.name, configVersion: config.version, configYaml: config.yaml, sessionIds, total: attempts.length });
   const work = judgeAll(db, job.id, config.rim, attempts, options).finally(() => running.delete(job.id));
   running.set(job.id, work);
   return toStatus(job);
+}
+
+/** The listed sessions (every one must exist), or those the filter selects (at least one, at most the cap). */
+async function selectedSessions(db: AtlasDb, request: RejudgeRequest): Promise<number[]> {
+  if (request.filter) {
+    const query = { ...request.filter, sort: "newest" as const, limit: MAX_REJUDGE_SESSIONS };
+    const rows = await listSessionRows(db, { ...toListFilter(query), limit: MAX_REJUDGE_SESSIONS + 1 });
+    if (rows.length === 0) throw new AtlasError("invalid_input", "filter: it selects no session", { issues: [{ path: "filter", message: "selects no session" }] });
+    if (rows.length > MAX_REJUDGE_SESSIONS) {
+      const message = `selects more than ${MAX_REJUDGE_SESSIONS} sessions; narrow it`;
+      throw new AtlasError("invalid_input", `filter: it ${message}`, { issues: [{ path: "filter", message }] });
+    }
+    return rows.map((row) => row.id);
+  }
+  const sessionIds = [...new Set(request.sessionIds ?? [])];
+  const missing: number[] = [];
+  for (const id of sessionIds) if (!(await sessionExists(db, id))) missing.push(id);
+  if (missing.length > 0) throw new AtlasError("not_found", `no session ${missing.join(", ")}`);
+  return sessionIds;
 }
 
 export async function rejudgeStatus(db: AtlasDb, id: number): Promise<RejudgeStatus> {
