@@ -37,7 +37,8 @@ test("a finished session: long task collapsed, Run again by id (no 431), honest 
   await expect(page.getByTestId("session-reward")).toHaveText(/^0\.\d\d$/);
   await expect(page.getByTestId("session-reward-qualifier")).toHaveCount(0);
   await expect(page.getByTestId("session-reward-rule")).toContainText("the mean of the final rewards of its judged steps");
-  await expect(page.getByTestId("session-page")).not.toContainText(/\d{4}\.\dk/);
+  // Tokens as k/M with at most three digits before the point (never "2753.8k").
+  await expect(page.getByTestId("session-tokens")).toHaveText(/^\d{1,3}(\.\d+)?[kM]? · /);
   await expect(page.getByTestId("event-log-complete")).toContainText("the session has ended");
   await expect(page.getByTestId("event-log-complete")).not.toContainText("added live");
 
@@ -77,6 +78,9 @@ test("config editor: completion and hover from the schema, did you mean, no stal
   await page.keyboard.press("Control+Space");
   const completions = page.locator(".cm-tooltip-autocomplete");
   await expect(completions).toContainText("tool_choice");
+  // CodeMirror ignores Enter on a completion list younger than its interactionDelay (75 ms), so a fast
+  // Enter would type a newline: wait out that minimum (a lower bound, met on any machine) before accepting.
+  await page.waitForTimeout(200);
   await page.keyboard.press("Enter");
   await expect(editor.locator(".cm-activeLine")).toHaveText("  tool_choice: ");
   await page.keyboard.press("Control+Space");

@@ -72,7 +72,9 @@ export function SessionHeader({ session, progress }: { session: SessionView["ses
           />
         </Fact>
         <Fact label="Tokens / cost">
-          {formatTokens(session.promptTokens + session.completionTokens + session.reasoningTokens)} · {formatCost(session.costUsd)}
+          <span data-testid="session-tokens">
+            {formatTokens(session.promptTokens + session.completionTokens + session.reasoningTokens)} · {formatCost(session.costUsd)}
+          </span>
         </Fact>
         <Fact label="Steps / attempts">
           <span data-testid="session-progress">
