@@ -2,11 +2,13 @@
  * Re-judging a finished session with a different scripted judge: the recorded judgement stays exactly as it was,
  * the new one is stored as its own version and shown through `?judgement=`.
  */
+import { hostname } from "node:os";
 import { sql } from "drizzle-orm";
 import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runTask } from "@/lib/compose/run-task";
 import { parseConfigObject, type AtlasConfig } from "@/lib/config";
+import { insertRejudge } from "@/lib/db/queries/judgements";
 import { queryRows } from "@/lib/db/raw";
 import { createTestDatabase, type TestDatabase } from "@/lib/db/testing/databases";
 import { isAtlasError } from "@/lib/errors";
@@ -20,7 +22,7 @@ import { getSessionDetail } from "@/lib/sessions/detail";
 import { RejudgeRequestSchema } from "./api-types";
 import { judgementVersionsOf, withJudgementVersion } from "./judgement-view";
 import { judgeAgreement } from "./judges";
-import { rejudgeSettled, rejudgeStatus, startRejudge } from "./rejudge";
+import { recoverAbandonedRejudges, rejudgeSettled, rejudgeStatus, startRejudge } from "./rejudge";
 
 const server = scriptedLlmPerFile();
 
@@ -140,6 +142,23 @@ describe("re-judge a stored session (PGlite, scripted judges over HTTP)", () => 
     const none = RejudgeRequestSchema.parse({ filter: { config: "no-such-config" }, config: { yaml: stringify(configObject("strict")) } });
     const refused = await startRejudge(database.db, none, { env: TEST_ENV }).catch((error: unknown) => error);
     expect(isAtlasError(refused) && [refused.code, refused.issues]).toEqual(["invalid_input", [{ path: "filter", message: "selects no session" }]]);
+  });
+
+  it("at start-up, a re-judge whose process is gone is marked failed; one of another host or still running is left", async () => {
+    server.setRules(RULES);
+    const job = (owner: string) => insertRejudge(database.db, { configName: null, configVersion: null, configYaml: "rim: {}", sessionIds: [sessionId], total: 1, owner });
+    const dead = await job(`${hostname()} 2147483646`);
+    const otherHost = await job("some-other-host 4242");
+    const live = await startRejudge(database.db, { sessionIds: [sessionId], config: { yaml: stringify(configObject("strict")) } }, { env: TEST_ENV });
+
+    expect(await recoverAbandonedRejudges(database.db)).toEqual([dead.id]);
+    expect(await rejudgeStatus(database.db, dead.id)).toMatchObject({
+      status: "failed",
+      error: `interrupted: the process that ran it (${hostname()} 2147483646) stopped before it finished; start the re-judge again`,
+    });
+    expect(await rejudgeStatus(database.db, otherHost.id)).toMatchObject({ status: "running" });
+    await rejudgeSettled(live.rejudgeId);
+    expect(await rejudgeStatus(database.db, live.rejudgeId)).toMatchObject({ status: "succeeded" });
   });
 
   it("takes either session ids or a filter, never both or neither, and no unknown filter key", () => {

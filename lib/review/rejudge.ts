@@ -7,7 +7,7 @@
 import "server-only";
 import type { RIMConfig } from "@/lib/config";
 import { getConfig, parseOnServer } from "@/lib/configs/service";
-import { finishRejudge, getRejudge, insertJudgement, insertRejudge, judgedAttempts, type JudgedAttemptRow } from "@/lib/db/queries/judgements";
+import { finishRejudge, getRejudge, insertJudgement, insertRejudge, judgedAttempts, runningRejudges, type JudgedAttemptRow } from "@/lib/db/queries/judgements";
 import { listSessionRows } from "@/lib/db/queries/session-views";
 import { sessionExists } from "@/lib/db/queries/sessions";
 import type { RejudgeRow } from "@/lib/db/schema";
@@ -17,6 +17,7 @@ import { createLlmClient } from "@/lib/llm/client";
 import type { LlmClient } from "@/lib/llm/types";
 import { createRewardEvaluator } from "@/lib/reward/evaluator";
 import { isJsonObject, PlanStepSchema } from "@/lib/trajectory";
+import { currentProcess, processMayBeAlive } from "@/lib/server/process-identity";
 import { toListFilter } from "@/lib/sessions/list";
 import { MAX_REJUDGE_SESSIONS, type RejudgeRequest, type RejudgeStatus } from "./api-types";
 
@@ -31,7 +32,7 @@ export async function startRejudge(db: AtlasDb, request: RejudgeRequest, options
   const config = await resolveJudgeConfig(db, request.config);
   const sessionIds = await selectedSessions(db, request);
   const attempts = await judgedAttempts(db, sessionIds);
-  const job = await insertRejudge(db, { configName: config.name, configVersion: config.version, configYaml: config.yaml, sessionIds, total: attempts.length });
+  const job = await insertRejudge(db, { configName: config.name, configVersion: config.version, configYaml: config.yaml, sessionIds, total: attempts.length, owner: currentProcess() });
   const work = judgeAll(db, job.id, config.rim, attempts, options).finally(() => running.delete(job.id));
   running.set(job.id, work);
   return toStatus(job);
@@ -60,6 +61,22 @@ export async function rejudgeStatus(db: AtlasDb, id: number): Promise<RejudgeSta
   const job = await getRejudge(db, id);
   if (!job) throw new AtlasError("not_found", `re-judge ${id} does not exist`);
   return toStatus(job);
+}
+
+/**
+ * Re-judges left `running` by a process that is gone (stopped or killed mid-job) are marked failed, saying so;
+ * the judgements they stored stay. Jobs of a live process, or of another host (which cannot be checked), are left.
+ */
+export async function recoverAbandonedRejudges(db: AtlasDb): Promise<number[]> {
+  const abandoned: number[] = [];
+  for (const job of await runningRejudges(db)) {
+    if (running.has(job.id)) continue;
+    if (job.owner !== null && job.owner !== currentProcess() && processMayBeAlive(job.owner)) continue;
+    const by = job.owner === null ? "its process" : `the process that ran it (${job.owner})`;
+    await finishRejudge(db, job.id, { status: "failed", error: `interrupted: ${by} stopped before it finished; start the re-judge again` });
+    abandoned.push(job.id);
+  }
+  return abandoned;
 }
 
 /** Resolves when the re-judge this process runs has finished (at once for an unknown or finished one). */

@@ -1,5 +1,7 @@
 import "server-only";
 // Importing the run manager opens nothing: the database opens on the first getDatabase() call.
+import { getDatabase } from "@/lib/db/client";
+import { recoverAbandonedRejudges } from "@/lib/review/rejudge";
 import { getRunManager } from "@/lib/runs/process";
 import { dashboardUrl } from "./dashboard-url";
 import { readEnv } from "./env";
@@ -13,6 +15,7 @@ export async function startServerProcess(): Promise<void> {
   // `next build` loads instrumentation too; it must not open the database.
   if (process.env.NEXT_PHASE === "phase-production-build") return;
   void recoverUnfinishedRuns();
+  void recoverRejudges();
 }
 
 /**
@@ -33,5 +36,14 @@ async function recoverUnfinishedRuns(): Promise<void> {
     }
   } catch (error) {
     console.error("start-up recovery of unfinished sessions failed (retried before the next run starts):", error);
+  }
+}
+
+async function recoverRejudges(): Promise<void> {
+  try {
+    const abandoned = await recoverAbandonedRejudges((await getDatabase()).db);
+    if (abandoned.length > 0) console.log(`Marked ${abandoned.length} interrupted re-judge(s) as failed: ${abandoned.join(", ")}`);
+  } catch (error) {
+    console.error("start-up recovery of interrupted re-judges failed:", error);
   }
 }

@@ -7,7 +7,7 @@ import type { Queryable } from "../types";
 
 export async function insertRejudge(
   db: Queryable,
-  job: { configName: string | null; configVersion: number | null; configYaml: string; sessionIds: number[]; total: number },
+  job: { configName: string | null; configVersion: number | null; configYaml: string; sessionIds: number[]; total: number; owner: string },
 ): Promise<RejudgeRow> {
   const [row] = await db.insert(rejudges).values(job).returning();
   if (!row) throw new Error("rejudge insert returned no row");
@@ -23,6 +23,10 @@ export async function getRejudge(db: Queryable, id: number): Promise<RejudgeRow 
 export async function insertJudgement(db: Queryable, judgement: Omit<typeof judgements.$inferInsert, "id" | "createdAt">): Promise<void> {
   await db.insert(judgements).values(judgement).onConflictDoNothing();
   await db.update(rejudges).set({ done: sql`${rejudges.done} + 1` }).where(eq(rejudges.id, judgement.version));
+}
+
+export async function runningRejudges(db: Queryable): Promise<{ id: number; owner: string | null }[]> {
+  return db.select({ id: rejudges.id, owner: rejudges.owner }).from(rejudges).where(eq(rejudges.status, "running")).orderBy(asc(rejudges.id));
 }
 
 export async function finishRejudge(db: Queryable, id: number, outcome: { status: "succeeded" | "failed"; error?: string }): Promise<void> {

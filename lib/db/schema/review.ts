@@ -69,6 +69,8 @@ export const rejudges = pgTable("rejudges", {
   configVersion: integer("config_version"),
   configYaml: text("config_yaml").notNull(),
   sessionIds: jsonb("session_ids").$type<number[]>().notNull(),
+  /** The process running it ("<host> <pid>"): a running job whose process is gone is marked failed at start-up. */
+  owner: text("owner"),
   error: text("error"),
   createdAt: createdAt(),
   finishedAt: timestamp("finished_at", { withTimezone: true }),

@@ -1,0 +1,1 @@
+ALTER TABLE "rejudges" ADD COLUMN "owner" text;
