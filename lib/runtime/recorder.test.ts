@@ -153,6 +153,30 @@ describe("EventRecorder pipelining", () => {
     expect(stored).toEqual([1, 2, 3]);
   });
 
+  it("does not hold the next call back for the record of a call that returned (agent.call), and writes it in order", async () => {
+    const { stored, releases, sink } = releasedSink();
+    const recorder = new EventRecorder({ sessionId: 1, sink });
+    await recorder.emit(synthesis("1"));
+    await recorder.handedOff(); // event 1 is now being written, and hangs until released
+    await turn();
+    await recorder.emit({ type: "agent.call", actor: "agent", mode: "execution", stepId: 1, attempt: 1, latencyMs: 0, error: null });
+    await recorder.handedOff(); // resolves while the write of 1 still hangs
+    expect(releases).toHaveLength(1);
+    await recorder.emit(synthesis("3"));
+    let released = false;
+    const gate = recorder.handedOff().then(() => (released = true));
+    await turn();
+    await turn();
+    expect(released).toBe(false); // any other event still waits behind the write in flight
+    releases.shift()!();
+    await gate;
+    await turn();
+    expect(stored).toEqual([1]);
+    releases.shift()!();
+    await recorder.flush();
+    expect(stored).toEqual([1, 2, 3]);
+  });
+
   it("rejects handedOff and later emits once a write failed", async () => {
     const recorder = new EventRecorder({
       sessionId: 1,

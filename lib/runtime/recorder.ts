@@ -11,10 +11,17 @@
  * overlaps the wait for the model instead of adding to it, a slow store slows the run down rather than
  * letting the queue grow, and a crash loses at most the write in flight and whatever was emitted after
  * the last outside call began. `flush()` waits for everything.
+ *
+ * An `agent.call` event only records a call that already returned: it does not hold back the next call
+ * (an in-process agent's turns would otherwise each wait out the write in flight). It is written in
+ * order with the next write, so a crash can also lose the records of the calls since that write began.
  */
 import { redactValue, type Secret } from "@/lib/config/secret-redaction";
 import { AtlasError, errorMessage } from "@/lib/errors";
 import { isTerminalEvent, TrajectoryEventSchema, withoutCapture, type EventInput, type TrajectoryEvent } from "@/lib/trajectory";
+
+/** Events that need not be stored before the next outside call (see above). */
+const RECORDS_OF_RETURNED_CALLS: ReadonlySet<TrajectoryEvent["type"]> = new Set(["agent.call"]);
 
 /** Stores events in order; resolves once all of them are durable. */
 export type EventSink = (events: readonly TrajectoryEvent[]) => Promise<void>;
@@ -99,7 +106,7 @@ export class EventRecorder {
    */
   handedOff(): Promise<void> {
     if (this.writeFailure) return Promise.reject(this.writeFailure);
-    if (this.queue.length === 0) return Promise.resolve();
+    if (this.queue.every((queued) => RECORDS_OF_RETURNED_CALLS.has(queued.event.type))) return Promise.resolve();
     return new Promise((resolve, reject) => this.handOffWaiters.push({ resolve, reject }));
   }
 
