@@ -40,6 +40,7 @@ const BROWSER_LIB = [
   "lib/review/agreement.ts",
   "lib/errors.ts",
   "lib/query-client.ts",
+  "lib/seeded-random.ts",
   "lib/task-sets/api-types.ts",
   "lib/task-sets/csv.ts",
   "lib/task-sets/parse.ts",

@@ -11,6 +11,7 @@ import { databaseFingerprint } from "@/lib/http/testing/db-fingerprint";
 import { ROUTE_POLICIES } from "@/lib/http/route-policy";
 import { billionLaughs, deepBlockNesting, deeplyNested, tenMegabytes } from "@/lib/testing/hostile-yaml";
 import { stressCount, STRESS_TIMEOUT_MS } from "@/lib/testing/stress";
+import { seededRandom } from "@/lib/seeded-random";
 
 process.env.ATLAS_DATA_DIR = "memory://";
 process.env.ATLAS_NO_SIGNAL_HANDLERS = "1";
@@ -34,18 +35,6 @@ afterAll(async () => {
   await getRunManager().shutdown();
   await closeDatabase();
 });
-
-/** Deterministic, so a failure can be replayed: mulberry32. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HOSTILE_YAML = [billionLaughs(), deeplyNested(5_000), deepBlockNesting(), "agent: [unclosed", "? ? ?", "a: *nowhere", "{{{{", "- - - -", ":\t:", "agent:\n  type: module\n  module: /etc/passwd\n"];
 const PARAM_VALUES = ["0", "-1", "1.5", "1e3", "99999999999999999999", "NaN", " 1", "0x10", "..", "%2e%2e%2f%2e%2e", "..%2fetc", "a".repeat(3000), "%00", "%E2%80%AE", "%ZZ", "inline", "examples/../..", "schema"];
@@ -89,7 +78,7 @@ function pathOf(pattern: string, pick: <T>(items: readonly T[]) => T, chance: ()
 }
 
 function generateRequest(seed: number): { description: string; request: Request } {
-  const chance = random(seed);
+  const chance = seededRandom(seed);
   const pick = <T,>(items: readonly T[]): T => items[Math.floor(chance() * items.length)]!;
   const unknownPaths = ["/api", "/api/", "/api/sessions/1/nope", "/api/runs/1", "/api/%2e%2e/health", "/sessions/../api/runs"];
   const route = pick(ROUTE_POLICIES);

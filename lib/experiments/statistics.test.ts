@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import fixture from "./testing/compare-fixture.json";
-import { BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, pairedBootstrapInterval, quantile, seededRandom, summarizeDeltas } from "./statistics";
+import { BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, pairedBootstrapInterval, quantile, summarizeDeltas } from "./statistics";
+import { seededRandom } from "@/lib/seeded-random";
 
 describe("paired statistics", () => {
   it("reproduces the random stream of the reference implementation", () => {

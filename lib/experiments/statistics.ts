@@ -2,23 +2,12 @@
  * Paired statistics of per-task reward differences: mean Δ, a paired bootstrap 95% percentile
  * interval (seeded, so the same deltas always give the same interval), wins/losses/ties.
  */
+import { seededRandom } from "@/lib/seeded-random";
 
 export const BOOTSTRAP_RESAMPLES = 10_000;
 export const BOOTSTRAP_SEED = 20_240_601;
 /** Differences smaller than this are ties: rewards are means of floats. */
 export const TIE_EPSILON = 1e-9;
-
-/** mulberry32: tiny, fast and fully specified, so another language can reproduce the stream. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function mean(values: readonly number[]): number | null {
   if (values.length === 0) return null;

@@ -11,22 +11,11 @@ import { seedSession } from "@/lib/export/testing/fixture";
 import { afterStoredSession, AUTO_APPROVER, DRIFT_REVIEWER } from "./after-session";
 import { checkDrift } from "./drift";
 import { reviewOf } from "./status";
-
-/** mulberry32: the same sequence on every machine. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "@/lib/seeded-random";
 
 /** Box–Muller normal samples around `mean`, clipped into [0, 1]. */
 function normalRewards(count: number, mean: number, sd: number, seed: number): number[] {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   return Array.from({ length: count }, () => {
     const u = Math.max(random(), 1e-12);
     const v = random();
